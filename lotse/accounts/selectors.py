@@ -1,0 +1,79 @@
+"""Reads about users and their roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import RoleAssignment, User
+from .roles import STAFF_ROLES, Role, permissions_of
+
+
+def user_role_assignments(*, user: Any) -> list[RoleAssignment]:
+    """Return the user's role assignments, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_lotse_role_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("district", "state"))
+        user._lotse_role_assignments = cached
+    return cached
+
+
+def user_roles(*, user: Any) -> set[str]:
+    return {assignment.role for assignment in user_role_assignments(user=user)}
+
+
+def user_has_role(*, user: Any, role: Role) -> bool:
+    return role in user_roles(user=user)
+
+
+def user_coordinated_district_ids(*, user: Any) -> set[int]:
+    """Return the ids of the districts the user coordinates."""
+    return {
+        assignment.district_id
+        for assignment in user_role_assignments(user=user)
+        if assignment.role == Role.COORDINATOR and assignment.district_id is not None
+    }
+
+
+def user_is_organisation_admin(*, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_lotse_is_org_admin", None)
+    if cached is None:
+        cached = user.memberships.filter(role="admin").exists()
+        user._lotse_is_org_admin = cached
+    return bool(cached)
+
+
+def user_is_staff(*, user: Any) -> bool:
+    """True when the user holds any staff role and so must log in with a second factor."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return bool(user_roles(user=user) & STAFF_ROLES) or user_is_organisation_admin(user=user)
+
+
+def user_permissions(*, user: Any) -> frozenset[str]:
+    """Return the permission codes the user's roles grant."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    roles = user_roles(user=user)
+    if user.is_superuser:
+        roles.add(Role.PLATFORM_ADMIN)
+    return permissions_of(roles)
+
+
+def user_list(*, user: Any, search: str = "") -> QuerySet[User]:
+    """Return all users for platform admins (the only callers), optionally filtered."""
+    queryset = User.objects.order_by("email").prefetch_related("role_assignments__district")
+    if search:
+        from django.db.models import Q
+
+        queryset = queryset.filter(
+            Q(email__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+        )
+    return queryset
