@@ -70,9 +70,15 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Each app keeps its own catalogue in lotse/<app>/locale (extracted from that app only).
+APPS := core regions accounts organisations volunteers
+LOCALES := -l de -l en -l uk -l ar -l fa -l tr -l ru
 messages: $(VENV)/.dev-installed
-	cd lotse && ../$(MANAGE) makemessages --no-obsolete --no-location -l de -l en -l uk -l ar -l fa -l tr -l ru
-	cd lotse && ../$(MANAGE) compilemessages
+	for app in $(APPS); do \
+		mkdir -p lotse/$$app/locale && \
+		(cd lotse/$$app && ../../$(PY) ../../manage.py makemessages --no-obsolete --no-location $(LOCALES) -v0) || exit 1; \
+	done
+	for app in $(APPS); do (cd lotse/$$app && ../../$(PY) ../../manage.py compilemessages -v0) || exit 1; done
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py --output bench/results/latest.json

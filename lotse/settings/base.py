@@ -70,7 +70,7 @@ WSGI_APPLICATION = "lotse.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "lotse" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -154,7 +154,8 @@ LANGUAGES = [
     ("ru", "Русский"),
 ]
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
-LOCALE_PATHS = [BASE_DIR / "lotse" / "locale"]
+# Every app keeps its own translations in lotse/<app>/locale.
+LOCALE_PATHS: list[Path] = []
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
