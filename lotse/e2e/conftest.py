@@ -1,0 +1,141 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+- Chromium comes from the system (`/usr/bin/chromium`, or LOTSE_CHROMIUM); Playwright never
+  downloads a browser. Without Chromium the tests are skipped, except when
+  LOTSE_REQUIRE_BROWSER=1 (CI), where a missing browser fails.
+- axe-core (vendored in lotse/tests_support) is injected as an init script, which the page's
+  Content-Security-Policy does not block; `axe_check(page)` fails on any WCAG 2.1 A/AA violation.
+- Every CSP violation or JavaScript error on a page fails the test.
+- Screenshots land in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "lotse" / "tests_support" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("LOTSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Browser tests need the live server in a real thread with committed data.
+pytestmark = [pytest.mark.browser]
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    for item in items:
+        if "lotse/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            # One xdist group: browser tests share one Chromium per worker.
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("LOTSE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM} (LOTSE_REQUIRE_BROWSER=1)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+class PageProblems:
+    """Collects CSP violations and JavaScript errors seen by a page."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def console(self, message: Any) -> None:
+        text = message.text
+        if message.type == "error" and (
+            "Content Security Policy" in text or "Refused to" in text
+        ):
+            self.messages.append(f"CSP: {text}")
+
+    def page_error(self, error: Any) -> None:
+        self.messages.append(f"JS error: {error}")
+
+
+@pytest.fixture
+def new_page(browser: Any, request: Any) -> Iterator[Any]:
+    """Return a factory for pages in fresh browser contexts (separate cookies = separate users)."""
+    contexts = []
+    problems = PageProblems()
+
+    def make(locale: str = "de-DE") -> Any:
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        context.add_init_script(path=str(AXE))
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", problems.console)
+        page.on("pageerror", problems.page_error)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert problems.messages == [], "\n".join(problems.messages)
+
+
+@pytest.fixture
+def page(new_page: Any) -> Any:
+    return new_page()
+
+
+def axe_check(page: Any, context: str = "") -> None:
+    """Run axe-core on the current page; fail with a readable list of violations."""
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    violations = results["violations"]
+    if violations:
+        lines = [f"axe: {len(violations)} violation(s) on {page.url} {context}"]
+        for violation in violations:
+            targets = [node["target"] for node in violation["nodes"][:5]]
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+        raise AssertionError("\n".join(lines))
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot as a test artefact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def visit(page: Any, url: str, name: str) -> None:
+    """Open a page, check accessibility, take a screenshot."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    axe_check(page, name)
+    screenshot(page, name)
