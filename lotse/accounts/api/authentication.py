@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
@@ -24,3 +25,13 @@ class VerifiedSessionAuthentication(SessionAuthentication):
             if user_is_staff(user=user) and not verified:
                 raise exceptions.PermissionDenied("Two-factor login required.")
         return result
+
+
+class VerifiedSessionAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Document the session authentication in the OpenAPI schema."""
+
+    target_class = "lotse.accounts.api.authentication.VerifiedSessionAuthentication"
+    name = "sessionAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}

@@ -25,7 +25,14 @@ ACTORS = (
     "platform_admin",
 )
 LOGGED_IN = tuple(a for a in ACTORS if a != "anonymous")
-STAFF = ("coordinator", "other_coordinator", "org_admin", "other_org_admin", "state_editor", "platform_admin")
+STAFF = (
+    "coordinator",
+    "other_coordinator",
+    "org_admin",
+    "other_org_admin",
+    "state_editor",
+    "platform_admin",
+)
 
 
 @dataclass
@@ -67,8 +74,10 @@ def logged_in(status: int = 200, anonymous: int = 302, **overrides: int) -> dict
     return everyone(status, anonymous=anonymous, **overrides)
 
 
-def only(allowed: tuple[str, ...], status: int = 200, denied: int = 404, anonymous: int = 302) -> dict[str, int]:
-    """Only `allowed` actors get `status`; other logged-in actors `denied`; anonymous `anonymous`."""
+def only(
+    allowed: tuple[str, ...], status: int = 200, denied: int = 404, anonymous: int = 302
+) -> dict[str, int]:
+    """Only `allowed` actors get `status`; other logged-in ones `denied`; anonymous `anonymous`."""
     result = {actor: (status if actor in allowed else denied) for actor in ACTORS}
     if "anonymous" not in allowed:
         result["anonymous"] = anonymous

@@ -62,13 +62,17 @@ def world(db) -> World:
     district = District.objects.get(ags="09162")
     other_district = District.objects.get(ags="09564")
     nuremberg_postcode = Postcode.objects.get(code="90402")
-    users = {actor: UserFactory(email=f"{actor}@example.org") for actor in ACTORS if actor != "anonymous"}
+    users = {
+        actor: UserFactory(email=f"{actor}@example.org") for actor in ACTORS if actor != "anonymous"
+    }
     volunteer_profile = VolunteerProfileFactory(user=users["volunteer"])
     other_volunteer_profile = VolunteerProfileFactory(
         user=users["other_volunteer"], postcode=nuremberg_postcode
     )
     RoleAssignmentFactory(user=users["coordinator"], role=Role.COORDINATOR, district=district)
-    RoleAssignmentFactory(user=users["other_coordinator"], role=Role.COORDINATOR, district=other_district)
+    RoleAssignmentFactory(
+        user=users["other_coordinator"], role=Role.COORDINATOR, district=other_district
+    )
     RoleAssignmentFactory(
         user=users["state_editor"], role=Role.STATE_EDITOR, state=State.objects.get(code="BY")
     )
