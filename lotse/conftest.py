@@ -11,7 +11,9 @@ from lotse.regions.models import District
 
 def login_verified(client: Client, user: User) -> Client:
     """Log `user` in as if they had passed the second factor (TOTP)."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

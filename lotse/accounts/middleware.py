@@ -41,6 +41,6 @@ class StaffTwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or request.path.startswith(ALLOWED_PREFIXES):
             return False
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[union-attr,attr-defined]
             return False
         return user_is_staff(user=user)

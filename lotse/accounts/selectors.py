@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .models import RoleAssignment, User
 from .roles import STAFF_ROLES, Role, permissions_of
@@ -67,13 +67,49 @@ def user_permissions(*, user: Any) -> frozenset[str]:
     return permissions_of(roles)
 
 
-def user_list(*, user: Any, search: str = "") -> QuerySet[User]:
-    """Return all users for platform admins (the only callers), optionally filtered."""
-    queryset = User.objects.order_by("email").prefetch_related("role_assignments__district")
-    if search:
-        from django.db.models import Q
+def user_can_manage_users(*, user: Any) -> bool:
+    """True for platform administrators and superusers."""
+    return "accounts.manage_users" in user_permissions(user=user)
 
+
+def user_list(*, user: Any, search: str = "") -> QuerySet[User]:
+    """Return the users a platform admin manages (nobody else gets any), optionally filtered.
+
+    Searches e-mail address, first and last name; role assignments are prefetched.
+    """
+    if not user_can_manage_users(user=user):
+        return User.objects.none()
+    queryset = User.objects.order_by("email").prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("district", "state").order_by("role"),
+        )
+    )
+    search = search.strip()
+    if search:
         queryset = queryset.filter(
-            Q(email__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+            Q(email__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
         )
     return queryset
+
+
+def user_memberships(*, user: Any, subject: User) -> list[Any]:
+    """Return `subject`'s organisation memberships for a platform admin (else nothing)."""
+    if not user_can_manage_users(user=user):
+        return []
+    from lotse.organisations.models import Membership
+
+    return list(
+        Membership.objects.filter(user=subject)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    """Return (id, name) of every organisation, for the admin's membership form."""
+    from lotse.organisations.models import Organisation
+
+    return list(Organisation.objects.order_by("name").values_list("pk", "name"))

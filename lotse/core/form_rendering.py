@@ -45,4 +45,4 @@ class KernBoundField(forms.BoundField):
 class KernFormMixin:
     """Mixin for every project form: KERN-classed, accessible bound fields."""
 
-    bound_field_class = KernBoundField
+    bound_field_class: type[forms.BoundField] | None = KernBoundField

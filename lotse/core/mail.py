@@ -31,7 +31,7 @@ class OutboxBackend(BaseEmailBackend):
         for message in email_messages:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             path = directory / f"{stamp}-{uuid.uuid4().hex}.eml"
-            path.write_bytes(message.message().as_bytes(linesep="\n"))
+            path.write_bytes(message.message().as_bytes())
             sent += 1
         return sent
 

@@ -35,7 +35,7 @@ class Category(enum.StrEnum):
     # Art. 9 DSGVO: health, religion, ethnic origin, … – stricter access and export rules.
     SPECIAL = "special"
     # Credentials and secrets: personal, erased with the account, never exported.
-    SECRET = "secret"
+    SECRET = "secret"  # noqa: S105 - a category name, not a password
 
 
 class Erasure(enum.StrEnum):
@@ -95,7 +95,9 @@ def register(
     known = {f.name for f in model._meta.concrete_fields}
     unknown = set(fields) - known
     if unknown:
-        raise ValueError(f"{model._meta.label}: unknown fields in privacy policy: {sorted(unknown)}")
+        raise ValueError(
+            f"{model._meta.label}: unknown fields in privacy policy: {sorted(unknown)}"
+        )
     if subject_path is None and erasure is not Erasure.NOT_APPLICABLE:
         raise ValueError(f"{model._meta.label}: rows of nobody cannot be erased")
     policy = ModelPolicy(
@@ -183,7 +185,7 @@ def export_user_data(user: Any) -> dict[str, list[dict[str, Any]]]:
         for obj in queryset.order_by("pk"):
             row = {}
             for name in exported_fields:
-                model_field = policy.model._meta.get_field(name)
+                model_field: Any = policy.model._meta.get_field(name)
                 attname = getattr(model_field, "attname", name)
                 value = getattr(obj, attname)
                 if model_field.is_relation and value is not None:
@@ -206,7 +208,7 @@ def export_user_data(user: Any) -> dict[str, list[dict[str, Any]]]:
 def _anonymised_value(policy: ModelPolicy, name: str) -> Any:
     if name in policy.anonymised_values:
         return policy.anonymised_values[name]
-    model_field = policy.model._meta.get_field(name)
+    model_field: Any = policy.model._meta.get_field(name)
     if model_field.null:
         return None
     if isinstance(model_field, models.CharField | models.TextField):
@@ -262,7 +264,7 @@ def register_third_party_models() -> None:
 
     from .models import AuditEvent
 
-    N, P, S = Category.NON_PERSONAL, Category.PERSONAL, Category.SECRET
+    N, P, S = Category.NON_PERSONAL, Category.PERSONAL, Category.SECRET  # noqa: N806
     register(
         AuditEvent,
         fields={
@@ -313,8 +315,20 @@ def register_third_party_models() -> None:
         register(
             model,
             fields={
-                f.name: (P if f.name in {"username", "ip_address", "user_agent", "get_data",
-                                          "post_data", "http_accept", "path_info"} else N)
+                f.name: (
+                    P
+                    if f.name
+                    in {
+                        "username",
+                        "ip_address",
+                        "user_agent",
+                        "get_data",
+                        "post_data",
+                        "http_accept",
+                        "path_info",
+                    }
+                    else N
+                )
                 for f in model._meta.concrete_fields
             },
             subject_path=None,
@@ -325,8 +339,11 @@ def register_third_party_models() -> None:
             model,
             fields={
                 f.name: (
-                    S if f.name in {"key", "throttling_failure_timestamp", "token"} else
-                    P if f.name in {"user", "name"} else N
+                    S
+                    if f.name in {"key", "throttling_failure_timestamp", "token"}
+                    else P
+                    if f.name in {"user", "name"}
+                    else N
                 )
                 for f in model._meta.concrete_fields
             },
@@ -346,8 +363,18 @@ def register_third_party_models() -> None:
     register(
         DBTaskResult,
         fields={
-            f.name: (P if f.name in {"args_kwargs", "return_value", "exception_class_path",
-                                      "traceback", "worker_ids"} else N)
+            f.name: (
+                P
+                if f.name
+                in {
+                    "args_kwargs",
+                    "return_value",
+                    "exception_class_path",
+                    "traceback",
+                    "worker_ids",
+                }
+                else N
+            )
             for f in DBTaskResult._meta.concrete_fields
         },
         subject_path=None,

@@ -8,7 +8,9 @@ from django.utils import translation
 from .tasks import send_mail_task
 
 
-def mail_enqueue(*, to: str, template: str, context: dict[str, Any], language: str | None = None) -> None:
+def mail_enqueue(
+    *, to: str, template: str, context: dict[str, Any], language: str | None = None
+) -> None:
     """Queue a templated e-mail once the current transaction commits.
 
     Side effect: enqueues `send_mail_task` on commit (nothing is sent if the transaction rolls

@@ -41,10 +41,12 @@ FEEDBACK_LIMIT_PER_HOUR = 10
 @require_http_methods(["GET", "POST"])
 def accessibility_feedback(request: HttpRequest) -> HttpResponse:
     """Let anyone report a barrier; the operator's accessibility contact gets it by mail."""
-    form = AccessibilityFeedbackForm(request.POST or None, initial={"page": request.GET.get("page", "")})
+    form = AccessibilityFeedbackForm(
+        request.POST or None, initial={"page": request.GET.get("page", "")}
+    )
     if request.method == "POST" and form.is_valid():
         key = f"a11y-feedback:{request.META.get('REMOTE_ADDR', '')}"
-        count = cache.get_or_set(key, 0, 3600)
+        count = cache.get_or_set(key, 0, 3600) or 0
         if count >= FEEDBACK_LIMIT_PER_HOUR:
             form.add_error(None, _("Too many messages. Please try again in an hour."))
         else:
@@ -84,3 +86,8 @@ def outbox_detail(request: HttpRequest, name: str) -> HttpResponse:
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain an expired or forged form in the site's language instead of Django's page."""
+    return render(request, "core/csrf_failure.html", status=403)

@@ -74,9 +74,7 @@ class PageProblems:
 
     def console(self, message: Any) -> None:
         text = message.text
-        if message.type == "error" and (
-            "Content Security Policy" in text or "Refused to" in text
-        ):
+        if message.type == "error" and ("Content Security Policy" in text or "Refused to" in text):
             self.messages.append(f"CSP: {text}")
 
     def page_error(self, error: Any) -> None:
@@ -113,7 +111,8 @@ def page(new_page: Any) -> Any:
 def axe_check(page: Any, context: str = "") -> None:
     """Run axe-core on the current page; fail with a readable list of violations."""
     results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "tags => axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_TAGS,
     )
     violations = results["violations"]
@@ -121,7 +120,9 @@ def axe_check(page: Any, context: str = "") -> None:
         lines = [f"axe: {len(violations)} violation(s) on {page.url} {context}"]
         for violation in violations:
             targets = [node["target"] for node in violation["nodes"][:5]]
-            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+            lines.append(
+                f"- {violation['id']} ({violation['impact']}): {violation['help']} {targets}"
+            )
         raise AssertionError("\n".join(lines))
 
 

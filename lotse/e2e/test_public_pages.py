@@ -4,7 +4,7 @@ import pytest
 
 from lotse.e2e.conftest import axe_check, screenshot, visit
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_home_and_legal_pages_in_german(live_server, page):
@@ -39,7 +39,9 @@ def test_language_switch_to_arabic_renders_right_to_left(live_server, page):
 
 @pytest.mark.parametrize("language", ["en", "uk", "fa", "tr", "ru"])
 def test_home_in_every_language(live_server, page, language):
-    page.context.add_cookies([{"name": "lotse_language", "value": language, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "lotse_language", "value": language, "url": live_server.url}]
+    )
     visit(page, live_server.url + "/", f"home-{language}")
     assert page.locator("html").get_attribute("lang") == language
     expected_dir = "rtl" if language == "fa" else "ltr"

@@ -6,25 +6,37 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.core.choices import Language, Topic
 from lotse.core.models import TimeStampedModel
+from lotse.core.validators import validate_plain_text
 
 from .choices import MembershipRole, OrganisationKind
+from .validators import validate_phone, validate_web_address
 
 
 class Organisation(TimeStampedModel):
     """An organisation of the integration network with its public profile."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_plain_text])
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices)
-    description = models.TextField(_("description"), max_length=5000, blank=True)
+    description = models.TextField(
+        _("description"), max_length=5000, blank=True, validators=[validate_plain_text]
+    )
     districts = models.ManyToManyField(
         "regions.District", verbose_name=_("districts served"), related_name="organisations"
     )
-    website = models.URLField(_("website"), max_length=300, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    website = models.URLField(
+        _("website"), max_length=300, blank=True, validators=[validate_web_address]
+    )
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     contact_email = models.EmailField(_("public e-mail address"), blank=True)
-    contact_phone = models.CharField(_("public telephone"), max_length=40, blank=True)
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    contact_phone = models.CharField(
+        _("public telephone"), max_length=40, blank=True, validators=[validate_phone]
+    )
+    street = models.CharField(
+        _("street and number"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     postcode = models.ForeignKey(
         "regions.Postcode",
         verbose_name=_("postcode"),
@@ -33,7 +45,7 @@ class Organisation(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    city = models.CharField(_("town"), max_length=100, blank=True)
+    city = models.CharField(_("town"), max_length=100, blank=True, validators=[validate_plain_text])
     is_published = models.BooleanField(_("shown in the public directory"), default=True)
 
     class Meta:
@@ -45,8 +57,20 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def topic_codes(self) -> list[str]:
+        """The topic codes (uses prefetched topics)."""
+        return [row.topic for row in self.topics.all()]
+
+    @property
+    def language_codes(self) -> list[str]:
+        """The language codes (uses prefetched languages)."""
+        return [row.language for row in self.languages.all()]
+
 
 class OrganisationTopic(models.Model):
+    """A topic an organisation works on (shown and filtered in the directory)."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="topics")
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
 
@@ -63,6 +87,8 @@ class OrganisationTopic(models.Model):
 
 
 class OrganisationLanguage(models.Model):
+    """A language in which an organisation offers its services."""
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="languages"
     )

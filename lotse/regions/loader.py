@@ -23,7 +23,15 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def _district_slug(name: str, kind: str, ags: str, taken: set[str]) -> str:
     german = name.split(",")[0]
-    for umlaut, replacement in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ß", "ss")):
+    for umlaut, replacement in (
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("Ä", "Ae"),
+        ("Ö", "Oe"),
+        ("Ü", "Ue"),
+        ("ß", "ss"),
+    ):
         german = german.replace(umlaut, replacement)
     base = slugify(german) or ags
     slug = base if base not in taken else f"{base}-{slugify(kind)}"

@@ -27,7 +27,9 @@ class AdministrativeRegion(models.Model):
 
     ags = models.CharField(_("official key"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="administrative_regions")
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="administrative_regions"
+    )
 
     class Meta:
         verbose_name = _("administrative region")

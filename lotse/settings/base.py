@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lotse.accounts",
     "lotse.organisations",
     "lotse.volunteers",
+    "lotse.demo",
 ]
 
 MIDDLEWARE = [
@@ -281,9 +282,7 @@ LOTSE_OPERATOR = {
     "email": env("LOTSE_OPERATOR_EMAIL", default="kontakt@lotse.example"),
     "phone": env("LOTSE_OPERATOR_PHONE", default=""),
     "representative": env("LOTSE_OPERATOR_REPRESENTATIVE", default="Max Mustermann"),
-    "data_protection_officer": env(
-        "LOTSE_DPO_EMAIL", default="datenschutz@lotse.example"
-    ),
+    "data_protection_officer": env("LOTSE_DPO_EMAIL", default="datenschutz@lotse.example"),
     "accessibility_email": env(
         "LOTSE_ACCESSIBILITY_EMAIL", default="barrierefreiheit@lotse.example"
     ),
@@ -307,3 +306,4 @@ LOGGING = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FORM_RENDERER = "lotse.core.form_rendering.KernFormRenderer"
+CSRF_FAILURE_VIEW = "lotse.core.views.csrf_failure"

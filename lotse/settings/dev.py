@@ -7,10 +7,10 @@ os.environ.setdefault("LOTSE_DEMO_MODE", "true")
 # The demo relaxes two-factor login for staff roles; the login page says so.
 os.environ.setdefault("LOTSE_REQUIRE_2FA", "false")
 
-from .base import *  # noqa: E402
+from .base import *
 
-if not SECRET_KEY:
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+if not SECRET_KEY:  # type: ignore[used-before-def]
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]

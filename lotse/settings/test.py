@@ -5,9 +5,9 @@ import os
 os.environ.setdefault("TASK_BACKEND", "immediate")
 os.environ.setdefault("LOTSE_REQUIRE_2FA", "true")
 
-from .base import *  # noqa: E402
+from .base import *
 
-SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+SECRET_KEY = "test-secret-key-not-for-production"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only

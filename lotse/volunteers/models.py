@@ -77,7 +77,9 @@ class VolunteerLanguage(models.Model):
         verbose_name = _("language of a volunteer")
         verbose_name_plural = _("languages of volunteers")
         constraints = [
-            models.UniqueConstraint(fields=["volunteer", "language"], name="volunteer_language_unique")
+            models.UniqueConstraint(
+                fields=["volunteer", "language"], name="volunteer_language_unique"
+            )
         ]
         indexes = [models.Index(fields=["language", "volunteer"])]
 

@@ -53,5 +53,5 @@ def problems() -> list[str]:
 if __name__ == "__main__":
     issues = problems()
     for issue in issues:
-        print(issue)
+        print(issue)  # noqa: T201
     sys.exit(1 if issues else 0)

@@ -23,7 +23,10 @@ def test_export_leaves_out_secrets_and_other_people(db):
     admin = UserFactory(email="admin@example.org")
     person = UserFactory(email="person@example.org", first_name="Olena")
     RoleAssignmentFactory(
-        user=person, role=Role.COORDINATOR, district=District.objects.get(ags="09162"), created_by=admin
+        user=person,
+        role=Role.COORDINATOR,
+        district=District.objects.get(ags="09162"),
+        created_by=admin,
     )
     data = privacy.export_user_data(person)
     [user_row] = data["accounts.user"]
@@ -45,7 +48,9 @@ def test_erasure_deletes_the_user_and_anonymises_what_must_stay(db):
     person = UserFactory(email="gone@example.org")
     other = UserFactory()
     Consent.objects.create(user=person, kind="privacy_notice", version="2026-11-01", language="de")
-    AuditEvent.objects.create(actor=other, action="x.viewed", object_type="t", object_id="1", subject=person)
+    AuditEvent.objects.create(
+        actor=other, action="x.viewed", object_type="t", object_id="1", subject=person
+    )
     counts = privacy.erase_user(person)
     assert not User.objects.filter(email="gone@example.org").exists()
     assert Consent.objects.get().user is None

@@ -6,7 +6,9 @@ from lotse.regions.loader import load_regions
 
 
 class Command(BaseCommand):
-    help = "Create or update Länder, Regierungsbezirke, districts and postcodes from the shipped data."
+    help = (
+        "Create or update Länder, Regierungsbezirke, districts and postcodes from the shipped data."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_regions()
