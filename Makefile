@@ -12,7 +12,7 @@ PORT ?= 8000
 # Parallel test workers (pytest-xdist); the CI machines have two cores.
 TEST_WORKERS ?= auto
 
-.PHONY: help run test lint bench messages format venv clean demo-reset
+.PHONY: help run test lint bench messages format venv clean
 
 help:
 	@echo "make run     set up everything (venv, dependencies, database, demo data) and serve http://$(HOST):$(PORT)"
