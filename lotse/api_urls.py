@@ -6,4 +6,5 @@ api_patterns = [
     path("", include("lotse.regions.api.urls")),
     path("", include("lotse.organisations.api.urls")),
     path("", include("lotse.volunteers.api.urls")),
+    path("", include("lotse.engagement.api.urls")),
 ]

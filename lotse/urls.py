@@ -14,6 +14,8 @@ urlpatterns = [
     path("regions/", include("lotse.regions.urls")),
     path("organisations/", include("lotse.organisations.urls")),
     path("volunteers/", include("lotse.volunteers.urls")),
+    path("engagement/", include("lotse.engagement.urls")),
+    path("notifications/", include("lotse.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "admin/login/",

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "lotse.accounts",
     "lotse.organisations",
     "lotse.volunteers",
+    "lotse.notifications",
+    "lotse.engagement",
     "lotse.demo",
 ]
 
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lotse.core.context_processors.site",
+                "lotse.notifications.context_processors.notifications",
             ],
         },
     },

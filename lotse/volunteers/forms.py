@@ -163,6 +163,13 @@ class VolunteerProfileForm(KernFormMixin, forms.Form):
     travel_radius_km = forms.TypedChoiceField(
         label=_("How far I can travel"), choices=TRAVEL_RADIUS_CHOICES, coerce=int, initial=10
     )
+    max_patenschaften = forms.TypedChoiceField(
+        label=_("How many Patenschaften I can take on at the same time"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        initial=1,
+        help_text=_("The matching engine never proposes more to you."),
+    )
     district = forms.ModelChoiceField(
         label=_("District"),
         queryset=District.objects.order_by("name", "ags"),
@@ -230,6 +237,7 @@ class VolunteerProfileForm(KernFormMixin, forms.Form):
             "availability": [cell_key(*cell) for cell in cells_from_mask(profile.availability)],
             "postcode": profile.postcode.code,
             "travel_radius_km": profile.travel_radius_km,
+            "max_patenschaften": profile.max_patenschaften,
             "district": profile.district_id,
             "status": profile.status,
         }

@@ -35,6 +35,12 @@ class VolunteerProfile(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="volunteers",
     )
+    # How many Patenschaften the volunteer takes on at once (the matching engine's capacity).
+    max_patenschaften = models.PositiveSmallIntegerField(
+        _("Patenschaften at the same time"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     skills = models.TextField(_("skills and experience"), max_length=2000, blank=True)
     # 21-bit mask, see lotse.core.availability.
     availability = models.PositiveIntegerField(

@@ -13,6 +13,7 @@ register(
         "user": P,
         "postcode": P,
         "travel_radius_km": P,
+        "max_patenschaften": P,
         "district": P,
         "skills": P,
         "availability": P,

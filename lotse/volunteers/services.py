@@ -23,7 +23,15 @@ UNKNOWN_POSTCODE_MESSAGE = gettext_lazy(
     "We do not know this postcode. Please enter a five-digit German postcode."
 )
 
-_PROFILE_FIELDS = ("postcode", "travel_radius_km", "district", "skills", "availability", "status")
+_PROFILE_FIELDS = (
+    "postcode",
+    "travel_radius_km",
+    "max_patenschaften",
+    "district",
+    "skills",
+    "availability",
+    "status",
+)
 
 
 def _snapshot(profile: VolunteerProfile) -> dict[str, Any]:
@@ -31,6 +39,7 @@ def _snapshot(profile: VolunteerProfile) -> dict[str, Any]:
         "postcode": profile.postcode_id,
         "district": profile.district_id,
         "travel_radius_km": profile.travel_radius_km,
+        "max_patenschaften": profile.max_patenschaften,
         "skills": profile.skills,
         "availability": profile.availability,
         "status": profile.status,
@@ -158,6 +167,7 @@ def volunteer_profile_save(
     languages: Sequence[tuple[str, str]],
     topics: Iterable[str],
     roles: Iterable[str] = (),
+    max_patenschaften: int = 1,
     via: str = "web",
 ) -> VolunteerProfile:
     """Create or update the volunteer profile of `user`, with names, languages, topics and roles.
@@ -193,6 +203,12 @@ def volunteer_profile_save(
             "travel_radius_km",
             ValidationError(_("Please choose a travel radius."), "radius"),
         )
+    if not isinstance(max_patenschaften, int) or not 1 <= max_patenschaften <= 5:
+        _add(
+            errors,
+            "max_patenschaften",
+            ValidationError(_("Please choose a number from 1 to 5."), "capacity"),
+        )
     if status not in VolunteerStatus.values:
         _add(errors, "status", ValidationError(_("Please choose a status."), "status"))
     skills = skills or ""
@@ -222,6 +238,7 @@ def volunteer_profile_save(
         profile.postcode = postcode_row  # type: ignore[assignment]
         profile.district = district  # type: ignore[assignment]
         profile.travel_radius_km = travel_radius_km
+        profile.max_patenschaften = max_patenschaften
         profile.skills = skills
         profile.availability = mask
         profile.status = status

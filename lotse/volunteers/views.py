@@ -122,6 +122,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                     last_name=data["last_name"],
                     postcode=data["postcode"],
                     travel_radius_km=data["travel_radius_km"],
+                    max_patenschaften=data["max_patenschaften"],
                     district_id=data["district"].pk if data.get("district") else None,
                     skills=data["skills"],
                     availability=data["availability"],

@@ -18,7 +18,15 @@ from lotse.organisations.tests.factories import MembershipFactory, OrganisationF
 from lotse.regions.models import District, Postcode, State
 from lotse.volunteers.tests.factories import VolunteerProfileFactory
 
-APPS_WITH_ROWS = ["core", "accounts", "regions", "organisations", "volunteers"]
+APPS_WITH_ROWS = [
+    "core",
+    "accounts",
+    "regions",
+    "organisations",
+    "volunteers",
+    "notifications",
+    "engagement",
+]
 # Namespaces not owned by Lotse: Django's admin (platform admins only, guarded by is_staff and
 # the second-factor middleware) and the i18n view.
 EXTERNAL_PREFIXES = ("admin:",)
@@ -84,7 +92,7 @@ def world(db) -> World:
     MembershipFactory(
         user=users["other_org_admin"], organisation=other_organisation, role=MembershipRole.ADMIN
     )
-    return World(
+    world = World(
         users=users,
         district=district,
         other_district=other_district,
@@ -93,6 +101,12 @@ def world(db) -> World:
         organisation=organisation,
         other_organisation=other_organisation,
     )
+    # Modules add their own objects (an opportunity, a help request, …) to `world.extra`.
+    for app in APPS_WITH_ROWS:
+        extend = getattr(importlib.import_module(f"lotse.{app}.tests.url_rows"), "extend_world", None)
+        if extend is not None:
+            extend(world)
+    return world
 
 
 def client_for(actor: str, world: World) -> Client:

@@ -53,6 +53,7 @@ class VolunteerSerializer(serializers.ModelSerializer[VolunteerProfile]):
             "email",
             "postcode",
             "travel_radius_km",
+            "max_patenschaften",
             "district",
             "district_name",
             "languages",
@@ -119,6 +120,7 @@ class VolunteerProfileWriteSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100)
     postcode = serializers.CharField(max_length=5)
     travel_radius_km = serializers.ChoiceField(TRAVEL_RADIUS_CHOICES)
+    max_patenschaften = serializers.IntegerField(min_value=1, max_value=5, default=1)
     district = serializers.CharField(
         max_length=5,
         required=False,

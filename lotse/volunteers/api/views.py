@@ -143,6 +143,7 @@ class OwnVolunteerProfileView(generics.GenericAPIView[VolunteerProfile]):
                 last_name=data["last_name"],
                 postcode=data["postcode"],
                 travel_radius_km=data["travel_radius_km"],
+                max_patenschaften=data["max_patenschaften"],
                 district_id=district_id,
                 skills=data["skills"],
                 availability=data["availability"],

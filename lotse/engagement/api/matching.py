@@ -1,0 +1,3 @@
+"""Engagement API: matching."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Engagement API: opportunities."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Engagement API: patenschaften."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Engagement API: requests."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""matching: URL patterns (owned by the matching area)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""opportunities: URL patterns (owned by the opportunities area)."""
+
+urlpatterns: list = []

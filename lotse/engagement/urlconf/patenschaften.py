@@ -1,0 +1,3 @@
+"""patenschaften: URL patterns (owned by the patenschaften area)."""
+
+urlpatterns: list = []

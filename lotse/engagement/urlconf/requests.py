@@ -1,0 +1,3 @@
+"""requests: URL patterns (owned by the requests area)."""
+
+urlpatterns: list = []
