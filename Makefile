@@ -50,8 +50,9 @@ run: $(VENV)/.base-installed
 	@$(MANAGE) demo_logins
 	@echo "Mails the demo sends: http://$(HOST):$(PORT)/dev/outbox/"
 	@echo ""
-	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$WORKER $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) db_worker --queue-name '*' & WORKER=$$!; \
+	$(MANAGE) periodic --loop & SCHEDULER=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
@@ -71,7 +72,7 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 
 # Each app keeps its own catalogue in lotse/<app>/locale (extracted from that app only).
-APPS := core regions accounts organisations volunteers
+APPS := core regions accounts organisations volunteers notifications engagement
 LOCALES := -l de -l en -l uk -l ar -l fa -l tr -l ru
 messages: $(VENV)/.dev-installed
 	for app in $(APPS); do \

@@ -54,3 +54,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class PeriodicJobRun(models.Model):
+    """The last slot a periodic job was enqueued for (see `lotse.core.periodic`)."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    last_slot = models.CharField(_("last slot"), max_length=40, blank=True)
+    last_enqueued_at = models.DateTimeField(_("last enqueued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -262,7 +262,7 @@ def register_third_party_models() -> None:
     from django.contrib.admin.models import LogEntry
     from django.contrib.sessions.models import Session
 
-    from .models import AuditEvent
+    from .models import AuditEvent, PeriodicJobRun
 
     N, P, S = Category.NON_PERSONAL, Category.PERSONAL, Category.SECRET  # noqa: N806
     register(
@@ -281,6 +281,12 @@ def register_third_party_models() -> None:
         subject_path="subject",
         erasure=Erasure.ANONYMISE,
         erasure_order=10,
+    )
+    register(
+        PeriodicJobRun,
+        fields={"id": N, "name": N, "last_slot": N, "last_enqueued_at": N},
+        subject_path=None,
+        erasure=Erasure.NOT_APPLICABLE,
     )
     register(
         Session,

@@ -20,3 +20,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+# Templates used only by tests (e.g. a notification about nothing in particular).
+TEMPLATES[0]["DIRS"] = [BASE_DIR / "lotse" / "tests_support" / "templates"]
