@@ -47,6 +47,7 @@ from lotse.volunteers.models import (
 )
 
 from . import data, logins
+from .engagement import EngagementSeeder
 
 STATE_CODE = "BY"
 STATE_EDITOR_COUNT = 3
@@ -600,6 +601,9 @@ class Seeder:
                         postcode_id=plan["postcode_id"],
                         district_id=plan["district"].id,
                         travel_radius_km=plan["radius"],
+                        # 1–3 Patenschaften at once, derived from the plan (no extra random
+                        # draw, so the people of a seed stay the same).
+                        max_patenschaften=1 + len(plan["skills"]) % 3,
                         skills=plan["skills"],
                         availability=plan["availability"],
                         status=plan["status"],
@@ -660,6 +664,7 @@ class Seeder:
             # The pragma holds for this connection only.
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")  # 256 MB
+        engagement = EngagementSeeder(self)
         with transaction.atomic():
             districts = self.load_districts()
             self.progress(f"regions: {len(districts)} Bavarian districts")
@@ -667,6 +672,8 @@ class Seeder:
                 ("staff", lambda: self.seed_staff(districts)),
                 ("organisations", lambda: self.seed_organisations(districts, organisations)),
                 ("volunteers", lambda: self.seed_volunteers(districts, volunteers)),
+                ("opportunities", lambda: engagement.seed_opportunities(districts)),
+                ("requests", lambda: engagement.seed_requests(districts, volunteers)),
             ]
             for name, phase in phases:
                 started, before = time.monotonic(), dict(self.report.counts)
