@@ -106,7 +106,12 @@ NEWCOMER_ORIGINS = (
     "balkan", "romanian", "south_asian",
 )  # fmt: skip
 NEWCOMER_WEIGHTS = (30, 20, 12, 6, 6, 6, 6, 5, 3, 3, 3)
-CONTACT_CHANNELS = (ContactChannel.PHONE, ContactChannel.MESSENGER, ContactChannel.EMAIL, ContactChannel.COORDINATOR)  # fmt: skip
+CONTACT_CHANNELS = (
+    ContactChannel.PHONE,
+    ContactChannel.MESSENGER,
+    ContactChannel.EMAIL,
+    ContactChannel.COORDINATOR,
+)
 
 
 class EngagementSeeder:
@@ -179,7 +184,7 @@ class EngagementSeeder:
                     )
                 )
                 languages.append(
-                    ["de"] + rng.sample(["en", "uk", "ar", "tr", "ru", "fa"], rng.randint(0, 2))
+                    ["de", *rng.sample(["en", "uk", "ar", "tr", "ru", "fa"], rng.randint(0, 2))]
                 )
         created = self.seeder._bulk(Opportunity, rows)
         self.seeder._bulk(
@@ -266,8 +271,8 @@ class EngagementSeeder:
             channel = rng.choice(CONTACT_CHANNELS)
             first = rng.choice(origin.female if rng.random() < 0.5 else origin.male)
             value = {
-                ContactChannel.PHONE: f"+49 15{rng.randint(1, 9)} {rng.randint(1000000, 9999999)}",
-                ContactChannel.MESSENGER: f"+49 17{rng.randint(0, 9)} {rng.randint(1000000, 9999999)}",
+                ContactChannel.PHONE: f"+49 15{rng.randint(1, 9)} {rng.randint(10**6, 10**7 - 1)}",
+                ContactChannel.MESSENGER: f"+49 17{rng.randint(0, 9)} {rng.randint(10**6, 9**8)}",
                 ContactChannel.EMAIL: f"{data_fold(first)}.{rng.randint(10, 99)}@mail.example",
                 ContactChannel.COORDINATOR: "",
             }[channel]
