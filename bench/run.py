@@ -285,6 +285,58 @@ def coordinator_list_page(ctx: Context) -> dict[str, Any]:
     return figures
 
 
+MATCHING_SIZES = (1_000, 10_000, 100_000)
+MATCHING_BUDGET = {"seconds": 10.0, "peak_mb": 2048.0, "rel_diff": 1e-6}
+
+
+@benchmark(
+    "matching",
+    description=(
+        "manage.py match_benchmark --size N --json for N = 1,000, 10,000 and 100,000 requests × "
+        "as many volunteers (synthetic, real postcode coordinates; no database): the engine "
+        "(OR-Tools min-cost flow, candidates included) against greedy, first come first served "
+        "and the exact SciPy reference (at 100,000 only with --full); each solver in its own "
+        "child process"
+    ),
+)
+def matching(ctx: Context) -> dict[str, Any]:
+    # The command needs no database; Django is only given a path it never opens.
+    url = f"sqlite:///{ctx.workdir / 'matching-unused.sqlite3'}"
+    by_size: dict[str, Any] = {}
+    for size in MATCHING_SIZES:
+        args = ["manage.py", "match_benchmark", "--size", str(size), "--json"]
+        if ctx.options.full:
+            # The exact reference takes minutes at 100,000; only in the full run.
+            args.append("--optimum")
+        result = check(run_child(args, database_url=url), f"match_benchmark --size {size}")
+        figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+        engine, optimum = figures["engine"], figures["optimum"]
+        # (engine − optimum) / optimum: 0 is optimal, negative means the engine fell short.
+        figures["engine_vs_optimum_rel_diff"] = (
+            (engine["score"] - optimum["score"]) / optimum["score"]
+            if optimum and optimum["score"]
+            else None
+        )
+        figures["extra_matched_vs_greedy"] = engine["matched"] - figures["greedy"]["matched"]
+        figures["extra_matched_vs_fcfs"] = engine["matched"] - figures["fcfs"]["matched"]
+        figures["command_wall_seconds"] = result.seconds
+        by_size[str(size)] = figures
+    largest = by_size[str(MATCHING_SIZES[-1])]["engine"]
+    diffs = [
+        abs(f["engine_vs_optimum_rel_diff"])
+        for f in by_size.values()
+        if f["engine_vs_optimum_rel_diff"] is not None
+    ]
+    return {
+        "sizes": list(MATCHING_SIZES),
+        "by_size": by_size,
+        "budget": MATCHING_BUDGET,
+        "within_budget": largest["seconds"] < MATCHING_BUDGET["seconds"]
+        and largest["peak_mb"] < MATCHING_BUDGET["peak_mb"],
+        "optimal_within_rel_diff": all(diff <= MATCHING_BUDGET["rel_diff"] for diff in diffs),
+    }
+
+
 # -- harness --------------------------------------------------------------------------------
 
 

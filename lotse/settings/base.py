@@ -310,3 +310,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FORM_RENDERER = "lotse.core.form_rendering.KernFormRenderer"
 CSRF_FAILURE_VIEW = "lotse.core.views.csrf_failure"
+
+# Engagement (help requests and proposals): how many days a volunteer has to answer a proposal,
+# and after how many days a closed help request is anonymised.
+LOTSE_PROPOSAL_RESPONSE_DAYS = env.int("LOTSE_PROPOSAL_RESPONSE_DAYS", default=7)
+LOTSE_HELP_REQUEST_RETENTION_DAYS = env.int("LOTSE_HELP_REQUEST_RETENTION_DAYS", default=180)
+# One OpenAPI name per shared choice set (help requests and proposals reuse them).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "HelpRequestStatusEnum": "lotse.engagement.choices.RequestStatus",
+        "LanguageEnum": "lotse.core.choices.Language",
+        "TopicEnum": "lotse.core.choices.Topic",
+        "AvailabilityEnum": "lotse.volunteers.api.serializers.CELL_KEYS",
+        "VolunteerStatusEnum": "lotse.volunteers.choices.VolunteerStatus",
+        "OpportunityStatusEnum": "lotse.engagement.choices.OpportunityStatus",
+        "ApplicationStatusEnum": "lotse.engagement.choices.ApplicationStatus",
+        "ProposalStatusEnum": "lotse.engagement.choices.ProposalStatus",
+        "PatenschaftStatusEnum": "lotse.engagement.choices.PatenschaftStatus",
+        "HoursStatusEnum": "lotse.engagement.choices.HoursStatus",
+        "MatchingRunStatusEnum": "lotse.engagement.choices.MatchingRunStatus",
+    }
+)

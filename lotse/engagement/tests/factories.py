@@ -113,6 +113,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 class PatenschaftFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patenschaft
+        skip_postgeneration_save = True
 
     proposal = factory.SubFactory(ProposalFactory, status=ProposalStatus.CONFIRMED)
     request = factory.LazyAttribute(lambda o: o.proposal.request)

@@ -31,6 +31,7 @@ def _post(**overrides):
         "availability": ["1-2", "6-0"],
         "postcode": "80331",
         "travel_radius_km": "20",
+        "max_patenschaften": "2",
         "district": "",
         "status": "active",
     }
@@ -75,6 +76,7 @@ def test_create_profile_by_post(volunteer_client, volunteer_user, munich):
     profile = VolunteerProfile.objects.get(user=volunteer_user)
     assert profile.district == munich  # suggested from the postcode, no district chosen
     assert profile.travel_radius_km == 20
+    assert profile.max_patenschaften == 2
     assert profile.availability == mask_from_cells([(1, 2), (6, 0)])
     assert sorted(profile.languages.values_list("language", "level")) == [
         ("ar", "basic"),
@@ -138,6 +140,7 @@ def test_edit_form_is_prefilled_and_updates(volunteer_client, volunteer_user, nu
         ({"availability": ["9-9"]}, "Select a valid choice."),
         ({"first_name": "<b>Anna</b>"}, "Please enter plain text"),
         ({"travel_radius_km": "7"}, "Select a valid choice."),
+        ({"max_patenschaften": "9"}, "Select a valid choice."),
     ],
 )
 def test_invalid_post_shows_errors_and_saves_nothing(volunteer_client, overrides, message):

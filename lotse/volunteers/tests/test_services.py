@@ -137,6 +137,8 @@ def test_postcode_change_moves_to_the_new_district(nuremberg):
         ({"postcode": "00000"}, "postcode"),
         ({"postcode": "8033"}, "postcode"),
         ({"travel_radius_km": 7}, "travel_radius_km"),
+        ({"max_patenschaften": 0}, "max_patenschaften"),
+        ({"max_patenschaften": 6}, "max_patenschaften"),
         ({"district_id": 999999}, "district"),
         ({"status": "retired"}, "status"),
         ({"skills": "<script>alert(1)</script>"}, "skills"),
