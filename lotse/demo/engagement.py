@@ -331,13 +331,6 @@ class EngagementSeeder:
             zip(requests, languages, strict=True), key=lambda p: p[0].created_at
         ):
             roll = rng.random()
-            wants_demo = (
-                demo_volunteer
-                and row.district_id == demo_volunteer[1]
-                and (not demo_patenschaft_made or not demo_proposal_made)
-            )
-            if roll > 0.4 and not wants_demo:
-                continue
             candidates = sorted(
                 {
                     v
@@ -346,11 +339,16 @@ class EngagementSeeder:
                     if capacity.get(v, 0) > 0
                 }
             )
-            if wants_demo and demo_volunteer[0] not in candidates:
-                candidates = []
+            # The demo volunteer gets one Patenschaft and one open proposal, on requests that
+            # fit them (same district, shared language and topic).
+            wants_demo = (
+                demo_volunteer is not None
+                and demo_volunteer[0] in candidates
+                and (not demo_patenschaft_made or not demo_proposal_made)
+            )
             if wants_demo:
-                candidates = [demo_volunteer[0]]
-            if not candidates:
+                candidates = [demo_volunteer[0]]  # type: ignore[index]
+            elif roll > 0.4 or not candidates:
                 continue
             volunteer_id = rng.choice(candidates)
             capacity[volunteer_id] -= 1

@@ -97,7 +97,10 @@ class Opportunity(TimeStampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=OpportunityStatus.choices, default=OpportunityStatus.OPEN
+        _("status"),
+        max_length=10,
+        choices=OpportunityStatus.choices,
+        default=OpportunityStatus.OPEN,
     )
 
     class Meta:
@@ -137,9 +140,7 @@ class Opportunity(TimeStampedModel):
 
 
 class OpportunityLanguage(models.Model):
-    opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, related_name="languages"
-    )
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="languages")
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
 
     class Meta:
@@ -421,9 +422,7 @@ class Proposal(TimeStampedModel):
         ]
         constraints = [
             # Never propose the same volunteer twice for one request.
-            models.UniqueConstraint(
-                fields=["request", "volunteer"], name="proposal_once_per_pair"
-            ),
+            models.UniqueConstraint(fields=["request", "volunteer"], name="proposal_once_per_pair"),
             # Only one volunteer can win a request, even when two accept at the same moment.
             models.UniqueConstraint(
                 fields=["request"],
@@ -507,9 +506,7 @@ class Patenschaft(TimeStampedModel):
 class CheckIn(models.Model):
     """A volunteer's monthly word on a Patenschaft: still active? any problems?"""
 
-    patenschaft = models.ForeignKey(
-        Patenschaft, on_delete=models.CASCADE, related_name="check_ins"
-    )
+    patenschaft = models.ForeignKey(Patenschaft, on_delete=models.CASCADE, related_name="check_ins")
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     still_active = models.BooleanField(_("the Patenschaft is still active"), default=True)
     has_problems = models.BooleanField(_("there are problems"), default=False)

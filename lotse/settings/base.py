@@ -276,6 +276,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One OpenAPI name per shared choice set (several serializers reuse them).
+    "ENUM_NAME_OVERRIDES": {
+        "HelpRequestStatusEnum": "lotse.engagement.choices.RequestStatus",
+        "LanguageEnum": "lotse.core.choices.Language",
+        "TopicEnum": "lotse.core.choices.Topic",
+        "AvailabilityEnum": "lotse.volunteers.api.serializers.CELL_KEYS",
+        "VolunteerStatusEnum": "lotse.volunteers.choices.VolunteerStatus",
+        "OpportunityStatusEnum": "lotse.engagement.choices.OpportunityStatus",
+        "ApplicationStatusEnum": "lotse.engagement.choices.ApplicationStatus",
+        "ProposalStatusEnum": "lotse.engagement.choices.ProposalStatus",
+        "PatenschaftStatusEnum": "lotse.engagement.choices.PatenschaftStatus",
+        "HoursStatusEnum": "lotse.engagement.choices.HoursStatus",
+        "MatchingRunStatusEnum": "lotse.engagement.choices.MatchingRunStatus",
+    },
 }
 
 # Operator of this installation, shown in the Impressum and the accessibility statement.
@@ -315,19 +329,3 @@ CSRF_FAILURE_VIEW = "lotse.core.views.csrf_failure"
 # and after how many days a closed help request is anonymised.
 LOTSE_PROPOSAL_RESPONSE_DAYS = env.int("LOTSE_PROPOSAL_RESPONSE_DAYS", default=7)
 LOTSE_HELP_REQUEST_RETENTION_DAYS = env.int("LOTSE_HELP_REQUEST_RETENTION_DAYS", default=180)
-# One OpenAPI name per shared choice set (help requests and proposals reuse them).
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "HelpRequestStatusEnum": "lotse.engagement.choices.RequestStatus",
-        "LanguageEnum": "lotse.core.choices.Language",
-        "TopicEnum": "lotse.core.choices.Topic",
-        "AvailabilityEnum": "lotse.volunteers.api.serializers.CELL_KEYS",
-        "VolunteerStatusEnum": "lotse.volunteers.choices.VolunteerStatus",
-        "OpportunityStatusEnum": "lotse.engagement.choices.OpportunityStatus",
-        "ApplicationStatusEnum": "lotse.engagement.choices.ApplicationStatus",
-        "ProposalStatusEnum": "lotse.engagement.choices.ProposalStatus",
-        "PatenschaftStatusEnum": "lotse.engagement.choices.PatenschaftStatus",
-        "HoursStatusEnum": "lotse.engagement.choices.HoursStatus",
-        "MatchingRunStatusEnum": "lotse.engagement.choices.MatchingRunStatus",
-    }
-)

@@ -103,7 +103,9 @@ def world(db) -> World:
     )
     # Modules add their own objects (an opportunity, a help request, …) to `world.extra`.
     for app in APPS_WITH_ROWS:
-        extend = getattr(importlib.import_module(f"lotse.{app}.tests.url_rows"), "extend_world", None)
+        extend = getattr(
+            importlib.import_module(f"lotse.{app}.tests.url_rows"), "extend_world", None
+        )
         if extend is not None:
             extend(world)
     return world

@@ -39,9 +39,7 @@ def test_notify_without_mail_and_for_inactive_users(django_capture_on_commit_cal
     inactive = UserFactory(is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
         notify(user=user, kind="k", template="notifications/tests/greeting", mail=False)
-        assert (
-            notify(user=inactive, kind="k", template="notifications/tests/greeting") is None
-        )
+        assert notify(user=inactive, kind="k", template="notifications/tests/greeting") is None
     assert mail.outbox == []
     assert Notification.objects.filter(user=user).count() == 1
     assert not Notification.objects.filter(user=inactive).exists()
@@ -73,7 +71,10 @@ def test_list_page_shows_own_notifications_with_constant_queries(
     for count in (2, 20):
         while Notification.objects.filter(user=user).count() < count:
             notify(
-                user=user, kind="k", template="notifications/tests/greeting", context={"name": "Amal"}
+                user=user,
+                kind="k",
+                template="notifications/tests/greeting",
+                context={"name": "Amal"},
             )
         with django_assert_max_num_queries(8):
             response = client.get(reverse("notifications:list"))
