@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from lotse.core.availability import parse_cell_key
 from lotse.core.choices import Language, Topic
@@ -32,7 +32,15 @@ def join_naturally(items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
     # Translators: the end of a list, e.g. "Arabic, French and German".
-    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+    return _("%(items)s and %(last)s") % {
+        "items": list_separator().join(items[:-1]),
+        "last": items[-1],
+    }
+
+
+def list_separator() -> str:
+    """The comma between list items in the active language (Arabic and Farsi use "، ")."""
+    return pgettext("list separator", ", ")
 
 
 def _language_labels(codes: Any) -> list[str]:
@@ -95,4 +103,4 @@ def render_reasons(reasons: dict[str, Any] | None) -> list[str]:
 
 def render_reasons_line(reasons: dict[str, Any] | None) -> str:
     """Return the reasons as one line, e.g. "speaks Arabic and German, 3.2 km away"."""
-    return ", ".join(render_reasons(reasons))
+    return list_separator().join(render_reasons(reasons))

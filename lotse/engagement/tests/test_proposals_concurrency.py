@@ -24,8 +24,9 @@ from lotse.volunteers.tests.factories import VolunteerProfileFactory
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="real row locks need PostgreSQL")
-# Region data comes from a migration: restore it for this test (flushed after it).
-transactional = pytest.mark.django_db(transaction=True, serialized_rollback=ON_POSTGRESQL)
+# Committed data, so that two connections see it. The flush after the test empties the region
+# tables; `regions.apps.ensure_regions_loaded` reloads them on the flush's post_migrate.
+transactional = pytest.mark.django_db(transaction=True)
 
 
 def _race(*calls: Callable[[], object]) -> list[str]:
