@@ -140,3 +140,60 @@ def visit(page: Any, url: str, name: str) -> None:
     page.wait_for_load_state("networkidle")
     axe_check(page, name)
     screenshot(page, name)
+
+
+# --- shared story helpers (logins, settling a page) ---------------------------------------------
+
+PASSWORD = "ein-sicheres-Passwort-2026"
+
+
+def settle(page: Any, name: str) -> None:
+    """Wait until the page is quiet, then check accessibility and take a screenshot."""
+    page.wait_for_load_state("networkidle")
+    axe_check(page, name)
+    screenshot(page, name)
+
+
+def totp_device(user: Any) -> Any:
+    """A confirmed TOTP device for a staff user (coordinator, organisation admin, …)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Telefon", confirmed=True)
+
+
+def coordinator_with_totp(email: str, district: Any) -> tuple[Any, Any]:
+    """A coordinator of `district` with a TOTP device."""
+    from lotse.accounts.roles import Role
+    from lotse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+
+    user = UserFactory(email=email, password=PASSWORD)
+    RoleAssignmentFactory(user=user, role=Role.COORDINATOR, district=district)
+    return user, totp_device(user)
+
+
+def log_in(page: Any, base: str, email: str, name: str) -> None:
+    """Log a user without a staff role in through the login form (no second factor)."""
+    page.goto(base + "/accounts/login/")
+    settle(page, f"{name}-login")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    settle(page, f"{name}-logged-in")
+
+
+def log_in_with_totp(page: Any, base: str, email: str, device: Any, name: str) -> None:
+    """Log a staff user in: password, then the current TOTP code of `device`."""
+    from django_otp.oath import totp
+
+    page.goto(base + "/accounts/login/")
+    settle(page, f"{name}-login")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/accounts/two-factor/.*"))
+    settle(page, f"{name}-two-factor")
+    page.locator("#id_code").fill(f"{totp(device.bin_key):06d}")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+    settle(page, f"{name}-logged-in")

@@ -11,46 +11,20 @@ import re
 
 import pytest
 from django.core import mail
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.accounts.models import User
-from lotse.accounts.roles import Role
-from lotse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
-from lotse.e2e.conftest import axe_check, screenshot
+from lotse.e2e.conftest import (
+    PASSWORD,
+    axe_check,
+    coordinator_with_totp,
+    log_in_with_totp,
+    screenshot,
+    settle,
+)
 from lotse.regions.models import District
 from lotse.volunteers.models import VolunteerProfile
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "ein-sicheres-Passwort-2026"
-
-
-def settle(page, name):
-    page.wait_for_load_state("networkidle")
-    axe_check(page, name)
-    screenshot(page, name)
-
-
-def coordinator_with_totp(email, district):
-    user = UserFactory(email=email, password=PASSWORD)
-    RoleAssignmentFactory(user=user, role=Role.COORDINATOR, district=district)
-    device = TOTPDevice.objects.create(user=user, name="Telefon", confirmed=True)
-    return user, device
-
-
-def log_in_with_totp(page, base, email, device, name):
-    page.goto(base + "/accounts/login/")
-    settle(page, f"{name}-login")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/accounts/two-factor/.*"))
-    settle(page, f"{name}-two-factor")
-    page.locator("#id_code").fill(f"{totp(device.bin_key):06d}")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state("networkidle")
-    assert "/two-factor/" not in page.url
 
 
 def test_volunteer_registers_and_only_their_districts_coordinator_sees_them(

@@ -136,8 +136,8 @@ def test_progress_partial_polls_while_running(client_of, coordinator, munich):
     assert 'hx-trigger="every 1s"' in page.text
     assert '<progress id="run-progress"' in page.text
     assert 'value="42"' in page.text
-    assert "42 percent" in page.text
-    assert "Computing the best pairing" in page.text or "Berechnung" in page.text
+    assert "42 Prozent" in page.text
+    assert "Beste Zuordnung wird berechnet" in page.text
     # A link refreshes the page without JavaScript.
     assert f'href="{url}"' in page.text
     partial = client.get(url, HTTP_HX_REQUEST="true")

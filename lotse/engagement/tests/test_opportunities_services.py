@@ -406,7 +406,8 @@ def test_accepting_counts_the_places_down_and_the_last_one_fills(member, opportu
     decided = Notification.objects.filter(
         kind="engagement.application.decided", user=first.volunteer.user
     ).get()
-    assert "accepted" in decided.title
+    # Rendered in the volunteer's language (German by default).
+    assert decided.title.endswith("angenommen")
     assert "Willkommen!" in decided.body
     assert _events("engagement.application.accepted") == 2
     assert _events("engagement.opportunity.full") == 1
@@ -447,7 +448,8 @@ def test_decline_with_note_keeps_the_places(member, opportunity):
     assert application.status == ApplicationStatus.DECLINED
     assert application.decision_note == "Leider schon besetzt."
     assert opportunity.places_taken == 0
-    assert "declined" in Notification.objects.get(kind="engagement.application.decided").title
+    title = Notification.objects.get(kind="engagement.application.decided").title
+    assert "abgelehnt" in title
 
 
 def test_an_accepted_application_cannot_be_declined(member, opportunity):

@@ -288,7 +288,7 @@ def test_the_database_constraint_turns_a_lost_race_into_a_clear_error():
         services.proposal_accept(
             actor=second.volunteer.user, proposal=second, volunteer_contact="b"
         )
-    assert "faster" in " ".join(caught.value.messages)
+    assert "schneller" in " ".join(caught.value.messages)
     assert _status(second) == ProposalStatus.PROPOSED
     with pytest.raises(IntegrityError), transaction.atomic():
         Proposal.objects.filter(pk=second.pk).update(status=ProposalStatus.ACCEPTED)

@@ -225,7 +225,7 @@ def test_on_behalf_is_refused_for_a_plain_user():
 def test_on_behalf_requires_the_staff_person_to_confirm_the_consent(coordinator):
     with pytest.raises(ValidationError) as caught:
         _create(actor=coordinator, on_behalf=True, consent=False)
-    assert "newcomer agreed" in caught.value.message_dict["consent"][0]
+    assert "einverstanden" in caught.value.message_dict["consent"][0]
 
 
 # --- editing ---------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_submitting_shows_the_status_link_once(client, coordinator):
     # Shown once: the page does not repeat it.
     again = client.get(THANKS)
     assert STATUS_LINK.search(again.content.decode()) is None
-    assert again["Referrer-Policy"] == "no-referrer"
+    assert again["Referrer-Policy"] == "same-origin"
 
 
 def test_the_form_language_is_the_visitors_language(client):

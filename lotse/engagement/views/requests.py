@@ -167,8 +167,11 @@ def _qr_svg(url: str) -> str:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages with a secret link: never cached, never indexed, no referrer."""
-    response["Referrer-Policy"] = "no-referrer"
+    """Pages with a secret link: never cached, never indexed, no referrer to other sites.
+
+    Not "no-referrer": browsers then send `Origin: null` with the page's own forms (yes/no,
+    language switch), which Django's CSRF check refuses."""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
