@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DistrictKind(models.TextChoices):
@@ -7,6 +8,7 @@ class DistrictKind(models.TextChoices):
 
     KREISFREIE_STADT = "kreisfreie_stadt", _("District-free city")
     LANDKREIS = "landkreis", _("Rural district")
-    KREIS = "kreis", _("District")
+    # Its own context: "District" elsewhere means any Kreis (column headers, filters).
+    KREIS = "kreis", pgettext_lazy("district kind", "District")
     STADTKREIS = "stadtkreis", _("Urban district")
     REGIONALVERBAND = "regionalverband", _("Regional association")
