@@ -154,3 +154,18 @@ def test_admin_site_is_only_for_platform_staff(world: World):
     assert client_for("platform_admin", world).get(reverse("admin:index")).status_code == 200
     assert client_for("coordinator", world).get(reverse("admin:index")).status_code == 302
     assert settings.LOTSE_REQUIRE_2FA
+
+
+GARBAGE_QUERY = (
+    "page=-3&q=%3Cscript%3E&topic=nope&language=xx&district=abc&status=zzz&postcode=12"
+    "&distance=-5&near=%00&date=2026-13-45&available=9-9&online=maybe&for=x%27--&urgency=%F0"
+)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_garbage_query_strings_never_give_a_server_error(row: UrlRow, world: World):
+    """Filters, pagination and lookups refuse nonsense politely (never a 500)."""
+    url = reverse(row.name, kwargs=row.kwargs(world) if row.kwargs else None)
+    for actor in ("anonymous", "volunteer", "coordinator", "org_admin"):
+        response = client_for(actor, world).get(f"{url}?{GARBAGE_QUERY}")
+        assert response.status_code < 500, f"{actor}: {url} gave {response.status_code}"
