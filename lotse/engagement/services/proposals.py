@@ -632,25 +632,35 @@ def proposal_confirm(*, actor: Any, proposal: Proposal, via: str = "web") -> Pro
             changed_fields=["status"],
             via=via,
         )
-        notify(
-            user=volunteer.user,
-            kind="engagement.proposal.confirmed",
-            template="engagement/notifications/proposal_confirmed",
-            context={"request_id": request.pk, "for_volunteer": True, "volunteer": ""},
-            url=_proposal_url(locked),
-        )
-        _notify_coordinators(
-            request,
-            kind="engagement.proposal.confirmed",
-            template="engagement/notifications/proposal_confirmed",
-            context={
-                "request_id": request.pk,
-                "for_volunteer": False,
-                "volunteer": _volunteer_name(locked),
-            },
-            actor=actor,
-        )
+        _tell_volunteer_and_coordinators(locked, request, event="confirmed", actor=actor)
     return locked
+
+
+def _tell_volunteer_and_coordinators(
+    proposal: Proposal, request: HelpRequest, *, event: str, actor: Any
+) -> None:
+    """Notify the volunteer and the district's coordinators of `event` (one template pair,
+    `proposal_<event>`, told apart by `for_volunteer`)."""
+    kind = f"engagement.proposal.{event}"
+    template = f"engagement/notifications/proposal_{event}"
+    notify(
+        user=proposal.volunteer.user,
+        kind=kind,
+        template=template,
+        context={"request_id": request.pk, "for_volunteer": True, "volunteer": ""},
+        url=_proposal_url(proposal),
+    )
+    _notify_coordinators(
+        request,
+        kind=kind,
+        template=template,
+        context={
+            "request_id": request.pk,
+            "for_volunteer": False,
+            "volunteer": _volunteer_name(proposal),
+        },
+        actor=actor,
+    )
 
 
 def proposal_refuse(
@@ -684,23 +694,6 @@ def proposal_refuse(
             via=via,
         )
         help_request_sync_status(request)
-        notify(
-            user=volunteer_user,
-            kind="engagement.proposal.refused",
-            template="engagement/notifications/proposal_refused",
-            context={"request_id": request.pk, "for_volunteer": True, "volunteer": ""},
-            url=_proposal_url(locked),
-        )
-        _notify_coordinators(
-            request,
-            kind="engagement.proposal.refused",
-            template="engagement/notifications/proposal_refused",
-            context={
-                "request_id": request.pk,
-                "for_volunteer": False,
-                "volunteer": _volunteer_name(locked),
-            },
-            actor=actor,
-        )
+        _tell_volunteer_and_coordinators(locked, request, event="refused", actor=actor)
         _propose_next_best(request, actor=None)
     return locked

@@ -112,6 +112,27 @@ def contact_value_normalise(channel: str, value: str) -> str:
     return value
 
 
+def _check_text(
+    errors: dict[str, list[Any]], field: str, value: str, *, max_length: int, missing: str
+) -> str:
+    """Check a required plain-text value: present, not too long, no markup. Returns it."""
+    if not value:
+        _add(errors, field, missing, "required")
+    elif len(value) > max_length:
+        _add(
+            errors,
+            field,
+            _("Please use at most %(max)d characters.") % {"max": max_length},
+            "max",
+        )
+    else:
+        try:
+            validate_plain_text(value)
+        except ValidationError as error:
+            errors.setdefault(field, []).append(error)
+    return value
+
+
 def _clean_fields(
     errors: dict[str, list[Any]],
     *,
@@ -127,22 +148,13 @@ def _clean_fields(
 ) -> dict[str, Any]:
     """Validate the fields a request shares between entering and editing."""
     cleaned: dict[str, Any] = {}
-    first_name = " ".join((first_name or "").split())
-    if not first_name:
-        _add(errors, "first_name", _("Please enter a first name or a pseudonym."), "required")
-    elif len(first_name) > MAX_FIRST_NAME:
-        _add(
-            errors,
-            "first_name",
-            _("Please use at most %(max)d characters.") % {"max": MAX_FIRST_NAME},
-            "max",
-        )
-    else:
-        try:
-            validate_plain_text(first_name)
-        except ValidationError as error:
-            errors.setdefault("first_name", []).append(error)
-    cleaned["first_name"] = first_name
+    cleaned["first_name"] = _check_text(
+        errors,
+        "first_name",
+        " ".join((first_name or "").split()),
+        max_length=MAX_FIRST_NAME,
+        missing=_("Please enter a first name or a pseudonym."),
+    )
 
     if contact_channel not in ContactChannel.values:
         _add(errors, "contact_channel", _("Please choose how we can reach you."), "choice")
@@ -180,22 +192,13 @@ def _clean_fields(
         _add(errors, "topic", _("Please choose a topic."), "choice")
     cleaned["topic"] = topic
 
-    needs = (needs or "").strip()
-    if not needs:
-        _add(errors, "needs", _("Please describe what help you need."), "required")
-    elif len(needs) > MAX_MESSAGE:
-        _add(
-            errors,
-            "needs",
-            _("Please use at most %(max)d characters.") % {"max": MAX_MESSAGE},
-            "max",
-        )
-    else:
-        try:
-            validate_plain_text(needs)
-        except ValidationError as error:
-            errors.setdefault("needs", []).append(error)
-    cleaned["needs"] = needs
+    cleaned["needs"] = _check_text(
+        errors,
+        "needs",
+        (needs or "").strip(),
+        max_length=MAX_MESSAGE,
+        missing=_("Please describe what help you need."),
+    )
 
     cells = []
     for key in preferred_times or ():
