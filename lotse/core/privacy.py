@@ -220,6 +220,18 @@ def _anonymised_value(policy: ModelPolicy, name: str) -> Any:
     raise ValueError(f"{policy.label}.{name}: no anonymised value; add one to the policy")
 
 
+# Callables run at the start of `erase_user`, inside its transaction, before any row goes:
+# modules tidy up what other people depend on (e.g. engagement hands a leaving volunteer's
+# help requests back to the coordinators). They must not keep personal data of the user.
+_ERASURE_HOOKS: list[Callable[[Any], None]] = []
+
+
+def register_erasure_hook(hook: Callable[[Any], None]) -> None:
+    """Run `hook(user)` before a user's data is erased (idempotent registration)."""
+    if hook not in _ERASURE_HOOKS:
+        _ERASURE_HOOKS.append(hook)
+
+
 def erase_user(user: Any) -> dict[str, int]:
     """Erase every personal datum of `user` as the registry says, then the user row.
 
@@ -228,6 +240,8 @@ def erase_user(user: Any) -> dict[str, int]:
     """
     counts: dict[str, int] = {}
     with transaction.atomic():
+        for hook in _ERASURE_HOOKS:
+            hook(user)
         for policy in sorted(policies(), key=lambda p: (p.erasure_order, p.label)):
             if policy.subject_path is None:
                 continue

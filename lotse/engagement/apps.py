@@ -7,9 +7,12 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement and matching")
 
     def ready(self) -> None:
-        from lotse.core import periodic
+        from lotse.core import periodic, privacy
 
         from . import tasks
+        from .services.proposals import volunteer_account_erased
+
+        privacy.register_erasure_hook(volunteer_account_erased)
 
         periodic.register("engagement.matching_nightly", tasks.matching_nightly_task, hour=2)
         periodic.register(

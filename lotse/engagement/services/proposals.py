@@ -697,3 +697,49 @@ def proposal_refuse(
         _tell_volunteer_and_coordinators(locked, request, event="refused", actor=actor)
         _propose_next_best(request, actor=None)
     return locked
+
+
+def volunteer_account_erased(user: Any) -> list[int]:
+    """Before a volunteer's account is erased (a `core.privacy` erasure hook): their running
+    Patenschaften and live proposals disappear with it, so their help requests go back to the
+    district's coordinators — open again (or still proposed to somebody else), audited, the
+    coordinators told. Returns the ids of the requests handed back. Runs inside the erasure
+    transaction; keeps nothing of the volunteer."""
+    profile = VolunteerProfile.objects.filter(user=user).first()
+    if profile is None:
+        return []
+    request_ids = sorted(
+        set(
+            Proposal.objects.filter(
+                volunteer=profile,
+                status__in=(*LIVE_PROPOSAL_STATES, ProposalStatus.CONFIRMED),
+                request__status__in=(*OPEN_REQUEST_STATES, RequestStatus.MATCHED),
+            ).values_list("request_id", flat=True)
+        )
+    )
+    handed_back = []
+    for request in HelpRequest.objects.select_for_update().filter(pk__in=request_ids):
+        # The registry deletes these rows anyway (with the Patenschaft and its hours); going
+        # first lets the request's status be worked out from the proposals that remain.
+        Proposal.objects.filter(request=request, volunteer=profile).delete()
+        if request.status == RequestStatus.MATCHED:
+            request.status = RequestStatus.OPEN
+            HelpRequest.objects.filter(pk=request.pk).update(
+                status=RequestStatus.OPEN, updated_at=timezone.now()
+            )
+        help_request_sync_status(request)
+        audit_record(
+            actor=None,
+            action="engagement.request.volunteer_left",
+            obj=request,
+            changed_fields=["status"],
+        )
+        _notify_coordinators(
+            request,
+            kind="engagement.request.volunteer_left",
+            template="engagement/notifications/volunteer_left",
+            context={"request_id": request.pk},
+            actor=None,
+        )
+        handed_back.append(request.pk)
+    return handed_back
