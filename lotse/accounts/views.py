@@ -22,12 +22,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lotse.core import ratelimit
 from lotse.core.audit import audit_record
 
 from . import services
@@ -54,6 +55,13 @@ from .selectors import (
     user_memberships,
     user_role_assignments,
     user_roles,
+)
+
+# Public forms that send mail: a few per hour and address are plenty for people, not for bots.
+REGISTRATIONS_PER_HOUR = 10
+RESENDS_PER_HOUR = 5
+TOO_MANY_ATTEMPTS = gettext_lazy(
+    "Too many attempts from your network in a short time. Please try again in an hour."
 )
 
 ViewFunction = Callable[..., HttpResponse]
@@ -125,7 +133,14 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and ratelimit.is_limited(
+        request, "register", limit=REGISTRATIONS_PER_HOUR
+    ):
+        form.is_valid()
+        form.add_error(None, TOO_MANY_ATTEMPTS)
+        return render(request, "accounts/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
+        ratelimit.record(request, "register")
         services.user_register(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
@@ -175,7 +190,14 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def confirm_resend(request: HttpRequest) -> HttpResponse:
     """Send a new confirmation link; the same answer for every address."""
     form = EmailForm(request.POST or None)
+    if request.method == "POST" and ratelimit.is_limited(
+        request, "confirm-resend", limit=RESENDS_PER_HOUR
+    ):
+        form.is_valid()
+        form.add_error(None, TOO_MANY_ATTEMPTS)
+        return render(request, "accounts/confirm_resend.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
+        ratelimit.record(request, "confirm-resend")
         services.confirmation_resend(email=form.cleaned_data["email"])
         return render(request, "accounts/confirm_resend_done.html")
     return render(request, "accounts/confirm_resend.html", {"form": form})

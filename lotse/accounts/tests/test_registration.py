@@ -285,3 +285,32 @@ def test_resend_mails_unconfirmed_accounts_only_with_the_same_answer(
     assert [m.to for m in mail.outbox] == [[unconfirmed.email]]
     token_url = _link_in(mail.outbox[0].body).removeprefix(settings.SITE_URL)
     assert client.get(token_url).status_code == 302
+
+
+def test_registration_is_rate_limited_per_address(client, settings):
+    from lotse.accounts.views import REGISTRATIONS_PER_HOUR
+
+    for number in range(REGISTRATIONS_PER_HOUR):
+        response = client.post(reverse("accounts:register"), _form(email=f"n{number}@example.org"))
+        assert response.status_code == 302
+    response = client.post(reverse("accounts:register"), _form(email="one-more@example.org"))
+    assert response.status_code == 429
+    assert not User.objects.filter(email="one-more@example.org").exists()
+    # Another address is not affected.
+    other = client.post(
+        reverse("accounts:register"),
+        _form(email="elsewhere@example.org"),
+        REMOTE_ADDR="192.0.2.77",
+    )
+    assert other.status_code == 302
+
+
+def test_confirmation_resend_is_rate_limited(client, django_capture_on_commit_callbacks):
+    from lotse.accounts.views import RESENDS_PER_HOUR
+
+    UserFactory(email="waiting@example.org", email_confirmed_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(RESENDS_PER_HOUR + 2):
+            last = client.post(reverse("accounts:confirm_resend"), {"email": "waiting@example.org"})
+    assert last.status_code == 429
+    assert len(mail.outbox) == RESENDS_PER_HOUR

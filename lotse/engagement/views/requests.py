@@ -9,7 +9,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lotse.core import ratelimit
 from lotse.core.audit import audit_record
 from lotse.core.availability import cells_from_mask
 from lotse.core.choices import DaySlot
@@ -63,7 +63,7 @@ from ..services.requests import (
 PAGE_SIZE = 25
 # Public form: at most this many requests per IP address and hour.
 RATE_LIMIT_PER_HOUR = 5
-_RATE_WINDOW_SECONDS = 3600
+RATE_SCOPE = "help-request"
 # The new request's status link, shown once on the next page.
 _SESSION_KEY = "engagement_new_request"
 
@@ -114,27 +114,6 @@ def patenschaft_url(proposal: Proposal) -> str | None:
         return reverse("engagement:patenschaft_detail", kwargs={"pk": patenschaft.pk})
     except NoReverseMatch:  # pragma: no cover - the patenschaften area provides it
         return None
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
-
-
-def _rate_key(request: HttpRequest) -> str:
-    return f"engagement:help-request:{_client_ip(request)}"
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    return int(cache.get(_rate_key(request), 0) or 0) >= RATE_LIMIT_PER_HOUR
-
-
-def _count_submission(request: HttpRequest) -> None:
-    key = _rate_key(request)
-    if not cache.add(key, 1, _RATE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.set(key, 1, _RATE_WINDOW_SECONDS)
 
 
 def _remember_new_request(request: HttpRequest, help_request: HelpRequest, key: str) -> None:
@@ -190,7 +169,7 @@ def request_public_create(request: HttpRequest) -> HttpResponse:
             # Bots get the same answer as people, and nothing is stored.
             return redirect("engagement:request_thanks")
         if form.is_valid():
-            if _rate_limited(request):
+            if ratelimit.is_limited(request, RATE_SCOPE, limit=RATE_LIMIT_PER_HOUR):
                 form.add_error(
                     None,
                     _(
@@ -210,7 +189,7 @@ def request_public_create(request: HttpRequest) -> HttpResponse:
                 except ValidationError as error:
                     apply_service_errors(form, error)
                 else:
-                    _count_submission(request)
+                    ratelimit.record(request, RATE_SCOPE)
                     _remember_new_request(request, help_request, key)
                     return redirect("engagement:request_thanks")
     context = _form_context(form) | {"privacy_version": settings.LOTSE_PRIVACY_NOTICE_VERSION}
