@@ -13,8 +13,12 @@ from lotse.volunteers.models import VolunteerLanguage, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
-# Text without NUL: browsers cannot send it and Django's test client refuses it.
-text = st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=60)
+# Text without NUL and lone surrogates: browsers cannot send them (no UTF-8 exists for a lone
+# surrogate) and Django's test client refuses them.
+text = st.text(
+    alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+    max_size=60,
+)
 value = st.one_of(text, st.integers(min_value=-(10**12), max_value=10**12).map(str))
 values = st.lists(value, max_size=4)
 
@@ -29,6 +33,7 @@ values = st.lists(value, max_size=4)
     last_name=value,
     postcode=st.one_of(value, st.sampled_from(["80331", "90402", "00000"])),
     travel_radius_km=st.one_of(value, st.sampled_from(["10", "20"])),
+    max_patenschaften=st.one_of(value, st.sampled_from(["1", "3"])),
     district=value,
     skills=value,
     status=st.one_of(value, st.just("active")),
@@ -46,6 +51,7 @@ def test_profile_form_never_fails(
     last_name,
     postcode,
     travel_radius_km,
+    max_patenschaften,
     district,
     skills,
     status,
@@ -66,6 +72,7 @@ def test_profile_form_never_fails(
         "last_name": last_name,
         "postcode": postcode,
         "travel_radius_km": travel_radius_km,
+        "max_patenschaften": max_patenschaften,
         "district": district,
         "skills": skills,
         "status": status,
