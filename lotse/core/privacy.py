@@ -223,10 +223,10 @@ def _anonymised_value(policy: ModelPolicy, name: str) -> Any:
 # Callables run at the start of `erase_user`, inside its transaction, before any row goes:
 # modules tidy up what other people depend on (e.g. engagement hands a leaving volunteer's
 # help requests back to the coordinators). They must not keep personal data of the user.
-_ERASURE_HOOKS: list[Callable[[Any], None]] = []
+_ERASURE_HOOKS: list[Callable[[Any], object]] = []
 
 
-def register_erasure_hook(hook: Callable[[Any], None]) -> None:
+def register_erasure_hook(hook: Callable[[Any], object]) -> None:
     """Run `hook(user)` before a user's data is erased (idempotent registration)."""
     if hook not in _ERASURE_HOOKS:
         _ERASURE_HOOKS.append(hook)
