@@ -37,10 +37,11 @@ from lotse.engagement.choices import (
     MatchingRunStatus,
     OpportunityStatus,
     PatenschaftStatus,
+    ProposalOrigin,
     ProposalStatus,
     RequestStatus,
 )
-from lotse.engagement.explain import render_reasons_line
+from lotse.engagement.explain import render_reasons, render_reasons_line
 from lotse.engagement.models import (
     Application,
     Certificate,
@@ -400,3 +401,67 @@ def test_newcomer_asks_for_support_in_ukrainian(live_server, new_page, settings)
     newcomer.locator('html[lang="de"]').wait_for(state="attached")
     assert newcomer.url == status_url
     settle(newcomer, "help-uk-04-status-de")
+
+
+def test_newcomer_and_volunteer_in_arabic_right_to_left(live_server, new_page, settings):
+    """The newcomer's form and status page and the volunteer's proposal, Patenschaften and hours
+    pages in Arabic: `lang="ar" dir="rtl"`, axe clean, reasons joined with the Arabic comma."""
+    settings.SITE_URL = live_server.url
+    base = live_server.url
+    newcomer = new_page(locale="ar")
+
+    visit(newcomer, base + "/engagement/help/", "help-ar-01-form")
+    assert newcomer.locator("html").get_attribute("lang") == "ar"
+    assert newcomer.locator("html").get_attribute("dir") == "rtl"
+    newcomer.locator("#id_first_name").fill("أمل")
+    newcomer.locator('input[name="languages"][value="ar"]').check()
+    newcomer.locator(f'input[name="topic"][value="{Topic.AUTHORITIES}"]').check()
+    newcomer.locator("#id_needs").fill("أحتاج مساعدة في فهم رسالة من مركز العمل.")
+    newcomer.locator("#id_postcode").fill("80331")
+    newcomer.locator('input[name="contact_channel"][value="phone"]').check()
+    newcomer.locator("#id_contact_value").fill("+49 151 5550199")
+    newcomer.locator("#id_consent").check()
+    submit(newcomer)
+    newcomer.wait_for_url(base + "/engagement/help/thanks/")
+    settle(newcomer, "help-ar-02-thanks")
+    help_request = HelpRequest.objects.get(first_name="أمل")
+    assert help_request.form_language == "ar"
+    status_url = newcomer.locator("main .lotse-secret a").get_attribute("href")
+    newcomer.goto(status_url)
+    settle(newcomer, "help-ar-03-status")
+    assert newcomer.locator("html").get_attribute("dir") == "rtl"
+
+    # A volunteer who reads Lotse in Arabic gets the proposal for this request.
+    user = UserFactory(email="sami@example.org", password=PASSWORD, preferred_language="ar")
+    volunteer = VolunteerProfileFactory(
+        user=user,
+        languages=[("ar", LanguageLevel.NATIVE), ("de", LanguageLevel.FLUENT)],
+        topics=[Topic.AUTHORITIES],
+    )
+    reasons = {"languages": ["ar", "de"], "distance_km": 1.5, "waiting_days": 3}
+    proposal = Proposal.objects.create(
+        request=help_request,
+        volunteer=volunteer,
+        origin=ProposalOrigin.MANUAL,
+        status=ProposalStatus.PROPOSED,
+        score=70,
+        reasons=reasons,
+    )
+    reader = new_page(locale="ar")
+    log_in(reader, base, user.email, "volunteer-ar")
+    visit(reader, f"{base}/engagement/proposals/{proposal.pk}/", "volunteer-ar-01-proposal")
+    assert reader.locator("html").get_attribute("dir") == "rtl"
+    with translation.override("ar"):
+        line = render_reasons_line(reasons)
+        sentences = render_reasons(reasons)
+    assert "، " in line  # the Arabic comma between the reasons
+    text = reader.locator("main").inner_text()
+    assert all(sentence in text for sentence in sentences)
+    assert "+49 151 5550199" not in reader.content()
+    for path, name in (
+        ("/engagement/patenschaften/", "volunteer-ar-02-patenschaften"),
+        ("/engagement/hours/", "volunteer-ar-03-hours"),
+        ("/engagement/certificates/", "volunteer-ar-04-certificates"),
+    ):
+        visit(reader, base + path, name)
+        assert reader.locator("html").get_attribute("dir") == "rtl"
