@@ -7,4 +7,5 @@ api_patterns = [
     path("", include("lotse.organisations.api.urls")),
     path("", include("lotse.volunteers.api.urls")),
     path("", include("lotse.engagement.api.urls")),
+    path("", include("lotse.questions.api.urls")),
 ]

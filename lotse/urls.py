@@ -16,6 +16,7 @@ urlpatterns = [
     path("volunteers/", include("lotse.volunteers.urls")),
     path("engagement/", include("lotse.engagement.urls")),
     path("notifications/", include("lotse.notifications.urls")),
+    path("", include("lotse.questions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "admin/login/",

@@ -30,9 +30,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             "volunteers.view_district_volunteers",
             "organisations.view_directory",
+            "questions.answer_district_questions",
+            "questions.edit_knowledge_base",
         }
     ),
-    Role.STATE_EDITOR: frozenset({"organisations.view_directory"}),
+    Role.STATE_EDITOR: frozenset(
+        {
+            "organisations.view_directory",
+            "questions.answer_forwarded_questions",
+            "questions.edit_knowledge_base",
+            "questions.moderate_dialog",
+        }
+    ),
     Role.FUNDING_REVIEWER: frozenset(),
     Role.JUROR: frozenset(),
     Role.PLATFORM_ADMIN: frozenset(

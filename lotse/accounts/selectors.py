@@ -38,6 +38,15 @@ def user_coordinated_district_ids(*, user: Any) -> set[int]:
     }
 
 
+def user_edited_state_ids(*, user: Any) -> set[int]:
+    """Return the ids of the Länder the user is a state editor of."""
+    return {
+        assignment.state_id
+        for assignment in user_role_assignments(user=user)
+        if assignment.role == Role.STATE_EDITOR and assignment.state_id is not None
+    }
+
+
 def user_is_organisation_admin(*, user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

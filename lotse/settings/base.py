@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lotse.volunteers",
     "lotse.notifications",
     "lotse.engagement",
+    "lotse.questions",
     "lotse.demo",
 ]
 

@@ -26,6 +26,7 @@ APPS_WITH_ROWS = [
     "volunteers",
     "notifications",
     "engagement",
+    "questions",
 ]
 # Namespaces not owned by Lotse: Django's admin (platform admins only, guarded by is_staff and
 # the second-factor middleware) and the i18n view.

@@ -1,0 +1,2 @@
+"""Areas: `ask` (questions to the Lotsen), `knowledge` (knowledge base), `dialog`
+(Dialog digital)."""

@@ -1,0 +1,5 @@
+"""URL patterns of the knowledge area."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
