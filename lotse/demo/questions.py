@@ -233,7 +233,8 @@ class QuestionsSeeder:
             # Every third entry is the Munich team's (made from an answered question where one
             # of the same topic exists), the others the state editors'.
             district_id = munich.id if munich and index % 3 == 0 else None
-            author = (coordinators.get(district_id) or [editor_id])[0] if district_id else editor_id
+            team = coordinators.get(district_id) if district_id else None
+            author: int | None = team[0] if team else editor_id
             source_question_id = None
             if district_id:
                 match = next(
@@ -312,28 +313,28 @@ class QuestionsSeeder:
         past_start = (now - timedelta(days=45)).replace(hour=16, minute=0, second=0, microsecond=0)
         past = DialogSession(
             state=state,
-            title=PAST_SESSION["title"],
-            description=PAST_SESSION["description"],
-            topic=PAST_SESSION["topic"],
+            title=PAST_SESSION.title,
+            description=PAST_SESSION.description,
+            topic=PAST_SESSION.topic,
             starts_at=past_start,
             ends_at=past_start + timedelta(hours=1, minutes=30),
-            speaker=PAST_SESSION["speaker"],
+            speaker=PAST_SESSION.speaker,
             video_url="https://konferenz.example/dialog-digital/arbeit",
             languages=["de", "en", "ar", "uk"],
             status=SessionStatus.ARCHIVED,
-            summary=PAST_SESSION["summary"],
+            summary=PAST_SESSION.summary,
             archived_at=past_start + timedelta(days=6),
             created_by_id=editor_id,
         )
         up_start = (now + timedelta(days=10)).replace(hour=17, minute=0, second=0, microsecond=0)
         upcoming = DialogSession(
             state=state,
-            title=UPCOMING_SESSION["title"],
-            description=UPCOMING_SESSION["description"],
-            topic=UPCOMING_SESSION["topic"],
+            title=UPCOMING_SESSION.title,
+            description=UPCOMING_SESSION.description,
+            topic=UPCOMING_SESSION.topic,
             starts_at=up_start,
             ends_at=up_start + timedelta(hours=1, minutes=30),
-            speaker=UPCOMING_SESSION["speaker"],
+            speaker=UPCOMING_SESSION.speaker,
             video_url="https://konferenz.example/dialog-digital/wohnen",
             languages=["de", "en", "ar", "uk", "fa"],
             status=SessionStatus.ANNOUNCED,
@@ -341,7 +342,7 @@ class QuestionsSeeder:
         )
         past, upcoming = self.seeder._bulk(DialogSession, [past, upcoming])
         questions: list[SessionQuestion] = []
-        for text, answer in PAST_SESSION["questions"]:
+        for text, answer in PAST_SESSION.answered:
             at = past_start - timedelta(days=rng.randint(1, 14))
             questions.append(
                 SessionQuestion(
@@ -357,7 +358,7 @@ class QuestionsSeeder:
                     updated_at=at,
                 )
             )
-        for text in UPCOMING_SESSION["questions"]:
+        for text in UPCOMING_SESSION.approved:
             at = now - timedelta(hours=rng.randint(2, 120))
             questions.append(
                 SessionQuestion(
@@ -371,7 +372,7 @@ class QuestionsSeeder:
                     updated_at=at,
                 )
             )
-        for text in UPCOMING_SESSION["pending"]:
+        for text in UPCOMING_SESSION.pending:
             at = now - timedelta(minutes=rng.randint(5, 600))
             questions.append(
                 SessionQuestion(

@@ -6,7 +6,23 @@ The texts are general orientation written for the demo; they are not legal advic
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from lotse.core.choices import Topic
+
+
+@dataclass(frozen=True)
+class SessionText:
+    title: str
+    description: str
+    topic: str
+    speaker: str
+    summary: str = ""
+    # Archived session: (question, answer); upcoming: questions only.
+    answered: tuple[tuple[str, str], ...] = ()
+    approved: tuple[str, ...] = ()
+    pending: tuple[str, ...] = field(default_factory=tuple)
+
 
 # (topic, title, question, answer)
 FAQ: tuple[tuple[str, str, str, str], ...] = (
@@ -453,15 +469,15 @@ REPLIES = (
 )
 
 # Dialog digital: (title, description, topic, speaker, questions with answers (past) or not).
-PAST_SESSION = {
-    "title": "Arbeit und Ausbildung: Wege in den Beruf",
-    "description": "Staatsminister und Fachabteilung beantworten Ihre Fragen zum Arbeitsmarkt"
+PAST_SESSION = SessionText(
+    title="Arbeit und Ausbildung: Wege in den Beruf",
+    description="Staatsminister und Fachabteilung beantworten Ihre Fragen zum Arbeitsmarkt"
     "zugang von Geflüchteten, zur Anerkennung von Abschlüssen und zur Ausbildung.",
-    "topic": Topic.WORK,
-    "speaker": "Staatsminister Dr. Markus Beispiel",
-    "summary": "Rund 140 Ehrenamtliche haben teilgenommen und 38 Fragen eingereicht. Die "
+    topic=Topic.WORK,
+    speaker="Staatsminister Dr. Markus Beispiel",
+    summary="Rund 140 Ehrenamtliche haben teilgenommen und 38 Fragen eingereicht. Die "
     "meistunterstützten Fragen wurden im Dialog beantwortet; hier die Antworten zum Nachlesen.",
-    "questions": (
+    answered=(
         (
             "Warum dauert die Anerkennung von Pflegeabschlüssen so lange, obwohl Pflegekräfte "
             "gesucht werden?",
@@ -499,14 +515,14 @@ PAST_SESSION = {
             "solange sie nicht mehr in einer Erstaufnahmeeinrichtung wohnen müssen.",
         ),
     ),
-}
-UPCOMING_SESSION = {
-    "title": "Wohnen und Ankommen in Bayern",
-    "description": "Wohnungssuche, Auszug aus Gemeinschaftsunterkünften und Nachbarschaft: "
+)
+UPCOMING_SESSION = SessionText(
+    title="Wohnen und Ankommen in Bayern",
+    description="Wohnungssuche, Auszug aus Gemeinschaftsunterkünften und Nachbarschaft: "
     "Stellen Sie Ihre Fragen an den Staatssekretär, schon jetzt vorab und live in der Sitzung.",
-    "topic": Topic.HOUSING,
-    "speaker": "Staatssekretärin Dr. Anna Muster",
-    "questions": (
+    topic=Topic.HOUSING,
+    speaker="Staatssekretärin Dr. Anna Muster",
+    approved=(
         "Wie kann der Freistaat mehr bezahlbaren Wohnraum für anerkannte Geflüchtete schaffen?",
         "Warum müssen anerkannte Geflüchtete oft noch Monate in der Unterkunft bleiben?",
         "Gibt es Unterstützung für Vermieter, die an Geflüchtete vermieten?",
@@ -518,8 +534,8 @@ UPCOMING_SESSION = {
         "Können Integrationslotsen bei der Wohnungssuche direkt mit Wohnungsbaugesellschaften "
         "sprechen?",
     ),
-    "pending": (
+    pending=(
         "Was passiert mit Familien, deren Mietvertrag nach einem Jahr ausläuft?",
         "Wie erreiche ich das Wohnungsamt, wenn niemand ans Telefon geht?",
     ),
-}
+)
