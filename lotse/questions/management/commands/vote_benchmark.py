@@ -220,12 +220,20 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=30, help="how long to vote")
         parser.add_argument("--questions", type=int, default=40, help="approved questions")
         parser.add_argument("--seed", type=int, default=1, help="random seed")
+        parser.add_argument(
+            "--think-ms",
+            type=float,
+            default=0,
+            help="mean pause of a voter between two votes (0: vote again at once, a stress test)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--keep", action="store_true", help="keep the data afterwards")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["voters"] < 1 or options["questions"] < 1 or options["seconds"] <= 0:
             raise CommandError("--voters and --questions must be at least 1, --seconds > 0")
+        if options["think_ms"] < 0:
+            raise CommandError("--think-ms must not be negative")
         url = urlsplit(options["url"])
         if url.scheme not in ("http", "https") or not url.hostname:
             raise CommandError("--url must be like http://127.0.0.1:8000")
@@ -262,8 +270,10 @@ class Command(BaseCommand):
                 question_ids=question_ids,
                 seconds=options["seconds"],
                 seed=options["seed"],
+                think_seconds=options["think_ms"] / 1000,
             )
             report = verify(session, clients, elapsed=elapsed, seconds=options["seconds"])
+            report["think_ms"] = options["think_ms"]
         finally:
             for client in clients:
                 client.close()
@@ -394,9 +404,16 @@ def prepare_clients(clients: list[Client], page: str) -> None:
 
 
 def run(
-    clients: list[Client], *, session_id: int, question_ids: list[int], seconds: float, seed: int
+    clients: list[Client],
+    *,
+    session_id: int,
+    question_ids: list[int],
+    seconds: float,
+    seed: int,
+    think_seconds: float = 0,
 ) -> float:
-    """Every client votes until the time is up; return the seconds it took."""
+    """Every client votes until the time is up (pausing a random 0–2× `think_seconds` between
+    two votes, like a person reading the list); return the seconds it took."""
     barrier = threading.Barrier(len(clients) + 1)
     paths = {pk: reverse("api:session-question-vote", args=[session_id, pk]) for pk in question_ids}
 
@@ -414,6 +431,10 @@ def run(
             else:
                 question = rng.choice(question_ids)
                 client.vote(paths[question], question, undo=False)
+            if think_seconds:
+                time.sleep(
+                    min(rng.uniform(0, 2 * think_seconds), max(deadline - time.monotonic(), 0))
+                )
 
     threads = [
         threading.Thread(
