@@ -338,6 +338,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             else None
         ),
         "is_organisation_admin": user_is_organisation_admin(user=user),
+        "is_state_editor": Role.STATE_EDITOR in roles,
         "can_manage_users": user_can_manage_users(user=user),
         "role_assignments": user_role_assignments(user=user),
     }
