@@ -130,7 +130,9 @@ def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot as a test artefact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": hiding the caret leaves style="" on inputs, which htmx would copy when it
+    # settles a swapped element (a CSP violation that no user would cause).
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 

@@ -27,7 +27,10 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var elt = event.detail.elt;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (status >= 400 && status < 600 && elt && elt.closest &&
+    // Only the refusals the views render themselves; any other error page (a 500, a proxy's
+    // 502) must not replace the live board.
+    var refusals = [400, 409, 429, 503];
+    if (refusals.indexOf(status) !== -1 && elt && elt.closest &&
         elt.closest("[data-dialog-swap-errors]")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
