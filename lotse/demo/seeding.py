@@ -48,6 +48,7 @@ from lotse.volunteers.models import (
 
 from . import data, logins
 from .engagement import EngagementSeeder
+from .questions import QuestionsSeeder
 
 STATE_CODE = "BY"
 STATE_EDITOR_COUNT = 3
@@ -665,6 +666,7 @@ class Seeder:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")  # 256 MB
         engagement = EngagementSeeder(self)
+        questions = QuestionsSeeder(self)
         with transaction.atomic():
             districts = self.load_districts()
             self.progress(f"regions: {len(districts)} Bavarian districts")
@@ -674,6 +676,7 @@ class Seeder:
                 ("volunteers", lambda: self.seed_volunteers(districts, volunteers)),
                 ("opportunities", lambda: engagement.seed_opportunities(districts)),
                 ("requests", lambda: engagement.seed_requests(districts, volunteers)),
+                ("questions", lambda: questions.seed(districts, volunteers)),
             ]
             for name, phase in phases:
                 started, before = time.monotonic(), dict(self.report.counts)

@@ -10,6 +10,7 @@ from lotse.accounts.roles import Role
 from lotse.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from lotse.organisations.choices import MembershipRole, OrganisationKind
 from lotse.organisations.models import Membership, Organisation
+from lotse.questions.models import DialogSession, Entry
 from lotse.regions.models import District
 from lotse.volunteers.models import VolunteerLanguage, VolunteerProfile
 
@@ -27,6 +28,10 @@ def seeded_emails() -> list[str]:
 
 
 def wipe_demo() -> None:
+    # Knowledge-base entries and Dialog digital sessions belong to nobody (their authors'
+    # links are cut when the users go).
+    Entry.objects.all().delete()
+    DialogSession.objects.all().delete()
     Organisation.objects.all().delete()
     Consent.objects.all().delete()
     User.objects.all().delete()
