@@ -337,6 +337,91 @@ def matching(ctx: Context) -> dict[str, Any]:
     }
 
 
+SEARCH_SIZES = (20_000,)
+SEARCH_FULL_SIZES = (20_000, 200_000)
+SEARCH_BUDGET = {"database": "postgresql", "docs": 200_000, "p95_ms": 20.0}
+
+
+def _search_postgres_server(ctx: Context) -> str | None:
+    """The PostgreSQL server for the search benchmark (URL without a database name): the
+    harness's --postgres-url with --database postgres, else BENCH_PG_URL, else DATABASE_URL
+    when it points to PostgreSQL; None when none is configured."""
+    if ctx.backend == "postgres":
+        return str(ctx.options.postgres_url).rstrip("/")
+    for name in ("BENCH_PG_URL", "DATABASE_URL"):
+        url = os.environ.get(name, "")
+        if url.startswith(("postgres://", "postgresql://")):
+            scheme, rest = url.split("://", 1)
+            host = rest.split("/", 1)[0]
+            return f"{scheme}://{host}"
+    return None
+
+
+def _search_run(url: str, docs: int) -> dict[str, Any]:
+    result = check(
+        run_child(
+            ["manage.py", "search_benchmark", "--docs", str(docs), "--json"], database_url=url
+        ),
+        f"search_benchmark --docs {docs}",
+    )
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    figures["command_wall_seconds"] = result.seconds
+    figures["peak_rss_mb"] = result.peak_rss_mb
+    return figures
+
+
+@benchmark(
+    "search",
+    description=(
+        "manage.py search_benchmark --docs N --json: N synthetic German knowledge-base entries "
+        "loaded into a fresh, migrated database inside a transaction that is rolled back, then "
+        "ranked top-20 searches through the real selector (count, rank, fetch, highlight) for "
+        "the query classes common / rare / inflected / multi-word (50 each); p50/p95 ms per "
+        "class. N = 20,000 (and 200,000 with --full), on SQLite and — when a PostgreSQL URL is "
+        "configured (--database postgres, BENCH_PG_URL or DATABASE_URL) — on PostgreSQL"
+    ),
+)
+def search(ctx: Context) -> dict[str, Any]:
+    sizes = SEARCH_FULL_SIZES if ctx.options.full else SEARCH_SIZES
+    figures: dict[str, Any] = {"sizes": list(sizes), "budget": SEARCH_BUDGET}
+    path = ctx.workdir / "search.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    sqlite_url = f"sqlite:///{path}"
+    check(
+        run_child(["manage.py", "migrate", "--no-input", "-v0"], database_url=sqlite_url), "migrate"
+    )
+    figures["sqlite"] = {str(size): _search_run(sqlite_url, size) for size in sizes}
+    server = _search_postgres_server(ctx)
+    if server is None:
+        figures["postgresql"] = None
+        figures["note"] = "No PostgreSQL URL configured (BENCH_PG_URL or --database postgres)."
+        figures["within_budget"] = None
+        return figures
+    import psycopg
+    from psycopg import sql
+
+    name = "lotse_bench_search"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        url = f"{server}/{name}"
+        check(run_child(["manage.py", "migrate", "--no-input", "-v0"], database_url=url), "migrate")
+        figures["postgresql"] = {str(size): _search_run(url, size) for size in sizes}
+    finally:
+        if not ctx.options.keep:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+                connection.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+                )
+    at_budget = figures["postgresql"].get(str(SEARCH_BUDGET["docs"]))
+    figures["within_budget"] = (
+        at_budget["p95_ms"] < SEARCH_BUDGET["p95_ms"] if at_budget is not None else None
+    )
+    return figures
+
+
 # -- harness --------------------------------------------------------------------------------
 
 

@@ -221,6 +221,8 @@ class Entry(TimeStampedModel):
             models.Index(fields=["status", "language", "topic"]),
             models.Index(fields=["session", "status"]),
             models.Index(fields=["district", "status"]),
+            # The knowledge base without a query: the newest published entries.
+            models.Index(fields=["status", "-published_at", "-id"], name="entry_status_newest"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["group", "language"], name="entry_one_per_language"),
