@@ -420,6 +420,9 @@ def run(
     def voter(client: Client, rng: random.Random) -> None:
         barrier.wait()
         deadline = time.monotonic() + seconds
+        if think_seconds:
+            # People do not all click in the same instant: start at a random point of a pause.
+            time.sleep(rng.uniform(0, 2 * think_seconds))
         while time.monotonic() < deadline:
             choice = rng.random()
             if client.believed and choice < 0.2:
