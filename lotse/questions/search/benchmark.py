@@ -161,7 +161,9 @@ def _load_sqlite(generator: Generator, docs: int, district: Any, clock: _Clock) 
                         index_text(document.title, config),
                         index_text(document.question, config),
                         index_text(document.answer, config),
-                        meta_tokens(topic=document.topic, session_id=None),
+                        meta_tokens(
+                            topic=document.topic, session_id=None, language=document.language
+                        ),
                     )
                 )
             cursor.executemany(fts, stems)

@@ -30,18 +30,25 @@ from django.db import connection
 
 from ..choices import EntryStatus
 from .base import Filters, SearchBackend, Tier, TierPage, chunks
-from .text import ParsedQuery, config_for, configs_for, index_text
+from .text import ALL_CONFIGS, ParsedQuery, config_for, configs_for, index_text
 
 FTS = "questions_entry_fts"
 _BM25 = f"bm25({FTS}, 10.0, 4.0, 2.0, 0.0)"
 _TEXT_COLUMNS = "{title question answer}"
 
 
-def meta_tokens(*, topic: str, session_id: int | None) -> str:
+# Marks entries not in the majority language (German): the branches of the other languages'
+# stems only apply to them (as on PostgreSQL), and a rare token keeps that cheap.
+OTHER_LANGUAGE = "xother"
+
+
+def meta_tokens(*, topic: str, session_id: int | None, language: str = "de") -> str:
     """The filter tokens of an entry (letters and digits only: unicode61 splits at '_')."""
     tokens = [topic_token(topic)]
     if session_id is not None:
         tokens.append(f"s{int(session_id)}")
+    if language != "de":
+        tokens.append(OTHER_LANGUAGE)
     return " ".join(tokens)
 
 
@@ -54,10 +61,9 @@ def _quote(stem: str) -> str:
     return '"' + stem.replace('"', "") + '"'
 
 
-def match_expression(query: ParsedQuery, *, any_word: bool, language: str) -> str:
-    """The query part of a MATCH expression ('' when nothing is searchable)."""
+def _branches(groups: dict[str, tuple[Any, ...]], *, any_word: bool) -> str:
     branches = []
-    for terms in query.terms_for(configs_for(language)).values():
+    for terms in groups.values():
         words = []
         for alternatives in terms:
             stems = [_quote(stem) for _spelling, stem in alternatives]
@@ -66,34 +72,60 @@ def match_expression(query: ParsedQuery, *, any_word: bool, language: str) -> st
     return " OR ".join(branches)
 
 
-def _match(expression: str, tier: Tier, filters: Filters) -> str:
-    text = f"{_TEXT_COLUMNS} : ({expression})"
-    if tier == "all":
-        match = text
-    elif tier == "title":
-        # The whole expression too (not only the title filter), so that bm25 ranks the title
-        # matches by all three columns.
-        match = f"({text}) AND ({{title}} : ({expression}))"
-    else:
-        match = f"({text}) NOT ({{title}} : ({expression}))"
+def match_expression(
+    query: ParsedQuery,
+    *,
+    any_word: bool,
+    language: str,
+    columns: str = _TEXT_COLUMNS,
+    other_languages: bool = True,
+) -> str:
+    """The query part of a MATCH expression over `columns` ('' when nothing is searchable).
+
+    With a language filter: that language's stems. Without: the German stems for every entry
+    and, for entries in other languages (if there are any), every other language's stems —
+    each distinct phrase costs bm25 a pass over its doclist, so no branch is there in vain."""
+    if language:
+        expression = _branches(query.terms_for(configs_for(language)), any_word=any_word)
+        return f"{columns} : ({expression})" if expression else ""
+    groups = query.terms_for(ALL_CONFIGS)
+    german = groups.pop("german", None)
+    arms = []
+    if german:
+        arms.append(f"{columns} : ({_branches({'german': german}, any_word=any_word)})")
+    if groups and other_languages:
+        others = _branches(groups, any_word=any_word)
+        arms.append(f'({columns} : ({others})) AND {{meta}} : "{OTHER_LANGUAGE}"')
+    if len(arms) == 1:
+        return arms[0]
+    return " OR ".join(f"({arm})" for arm in arms)
+
+
+def _with_filters(match: str, filters: Filters) -> str:
     meta = []
     if filters.topic:
         meta.append(_quote(topic_token(filters.topic)))
     if filters.session_id is not None:
         meta.append(_quote(f"s{int(filters.session_id)}"))
     if meta:
-        match = f"({match}) AND {{meta}} : ({' AND '.join(meta)})"
+        return f"({match}) AND {{meta}} : ({' AND '.join(meta)})"
     return match
 
 
-def _from_where(filters: Filters) -> tuple[str, list[Any]]:
-    if not filters.language:
-        return f" FROM {FTS} WHERE {FTS} MATCH %s", []
-    return (
-        f" FROM {FTS} JOIN questions_entry e ON e.id = {FTS}.rowid"
-        f" WHERE {FTS} MATCH %s AND e.status = %s AND e.language = %s",
-        [EntryStatus.PUBLISHED, filters.language],
-    )
+def _from_where(filters: Filters, *, rest: bool) -> tuple[str, list[Any]]:
+    """FROM and WHERE with two MATCH parameters for the rest tier (everything, then the title
+    matches to leave out), one otherwise."""
+    sql = f" FROM {FTS}"
+    params: list[Any] = []
+    where = f" WHERE {FTS} MATCH %s"
+    if filters.language:
+        sql += f" JOIN questions_entry e ON e.id = {FTS}.rowid"
+        where += " AND e.status = %s AND e.language = %s"
+        params += [EntryStatus.PUBLISHED, filters.language]
+    if rest:
+        # Without bm25 on it: the title matches are only left out.
+        where += f" AND {FTS}.rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+    return sql + where, params
 
 
 class SqliteBackend(SearchBackend):
@@ -117,7 +149,7 @@ class SqliteBackend(SearchBackend):
                     index_text(title, config),
                     index_text(question, config),
                     index_text(answer, config),
-                    meta_tokens(topic=topic, session_id=session_id),
+                    meta_tokens(topic=topic, session_id=session_id, language=language),
                 )
             )
             if len(rows) >= 2000:
@@ -155,17 +187,50 @@ class SqliteBackend(SearchBackend):
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
             return count
 
+    _others: bool | None = None
+
+    def _other_languages(self, cursor: Any) -> bool:
+        """Whether any published entry is not in German (then their branches are needed);
+        asked once per backend object, that is once per search."""
+        if self._others is None:
+            cursor.execute(
+                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT 1",
+                [f'{{meta}} : "{OTHER_LANGUAGE}"'],
+            )
+            self._others = cursor.fetchone() is not None
+        return self._others
+
+    def _statement(
+        self, cursor: Any, query: ParsedQuery, *, any_word: bool, tier: Tier, filters: Filters
+    ) -> tuple[str, list[Any]] | None:
+        """FROM/WHERE of a tier and its parameters; None when nothing is searchable."""
+        options: dict[str, Any] = {"any_word": any_word, "language": filters.language}
+        if not filters.language:
+            options["other_languages"] = self._other_languages(cursor)
+        columns = "{title}" if tier == "title" else _TEXT_COLUMNS
+        expression = match_expression(query, columns=columns, **options)
+        if not expression:
+            return None
+        from_where, params = _from_where(filters, rest=tier == "rest")
+        params = [_with_filters(expression, filters), *params]
+        if tier == "rest":
+            # The same words over the title column: never empty when `expression` is not.
+            params.append(match_expression(query, columns="{title}", **options))
+        return from_where, params
+
     def count(
         self, query: ParsedQuery, *, any_word: bool, tier: Tier, filters: Filters, limit: int
     ) -> int:
-        expression = match_expression(query, any_word=any_word, language=filters.language)
-        if not expression:
-            return 0
-        from_where, params = _from_where(filters)
         with connection.cursor() as cursor:
+            statement = self._statement(
+                cursor, query, any_word=any_word, tier=tier, filters=filters
+            )
+            if statement is None:
+                return 0
+            from_where, params = statement
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT {FTS}.rowid{from_where} LIMIT %s)",
-                [_match(expression, tier, filters), *params, limit],
+                [*params, limit],
             )
             return int(cursor.fetchone()[0])
 
@@ -180,11 +245,15 @@ class SqliteBackend(SearchBackend):
         offset: int,
         limit: int,
     ) -> TierPage:
-        expression = match_expression(query, any_word=any_word, language=filters.language)
-        if not expression or candidates <= 0:
+        if candidates <= 0:
             return TierPage(rows=[])
-        from_where, params = _from_where(filters)
         with connection.cursor() as cursor:
+            statement = self._statement(
+                cursor, query, any_word=any_word, tier=tier, filters=filters
+            )
+            if statement is None:
+                return TierPage(rows=[])
+            from_where, params = statement
             cursor.execute(
                 f"""
                 SELECT id, score, count(*) OVER () FROM (
@@ -193,7 +262,7 @@ class SqliteBackend(SearchBackend):
                 )
                 ORDER BY score, id DESC LIMIT %s OFFSET %s
                 """,
-                [_match(expression, tier, filters), *params, candidates, limit, offset],
+                [*params, candidates, limit, offset],
             )
             rows = cursor.fetchall()
         # bm25 is negative, lower is better: the score is its negation.
