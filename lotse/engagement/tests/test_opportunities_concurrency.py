@@ -7,49 +7,15 @@ the second acceptance is rejected. On PostgreSQL two threads race for real.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
+from lotse.core.tests.concurrency import postgresql_only, race
 from lotse.engagement.choices import ApplicationStatus, OpportunityStatus
 from lotse.engagement.models import Application
 from lotse.engagement.services.opportunities import application_accept, application_create
 from lotse.engagement.tests.factories import ApplicationFactory, OpportunityFactory
 from lotse.organisations.tests.factories import MembershipFactory
 from lotse.volunteers.tests.factories import VolunteerProfileFactory
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="real row locks need PostgreSQL"
-)
-
-
-def _race(*calls: Callable[[], object]) -> list[str]:
-    """Run the calls in threads released at the same moment; return "ok"/"rejected" each."""
-    barrier = threading.Barrier(len(calls))
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcome = "ok"
-        except ValidationError:
-            outcome = "rejected"
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(results)
 
 
 @postgresql_only
@@ -59,7 +25,7 @@ def test_two_simultaneous_acceptances_of_the_last_place():
     member = MembershipFactory(organisation=opportunity.organisation).user
     first, second = ApplicationFactory.create_batch(2, opportunity=opportunity)
 
-    results = _race(
+    results = race(
         lambda: application_accept(actor=member, application=first),
         lambda: application_accept(actor=member, application=second),
     )
@@ -76,7 +42,7 @@ def test_two_simultaneous_applications_of_one_volunteer():
     opportunity = OpportunityFactory()
     volunteer = VolunteerProfileFactory().user
 
-    results = _race(
+    results = race(
         lambda: application_create(actor=volunteer, opportunity=opportunity, message="a"),
         lambda: application_create(actor=volunteer, opportunity=opportunity, message="b"),
     )

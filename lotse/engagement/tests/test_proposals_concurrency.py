@@ -9,52 +9,12 @@ PostgreSQL two threads race for real, on the row locks (request, then volunteer)
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
-import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
-
+from lotse.core.tests.concurrency import postgresql_only, race, transactional
 from lotse.engagement.choices import ProposalStatus, RequestStatus
 from lotse.engagement.models import Proposal
 from lotse.engagement.services.proposals import proposal_accept
 from lotse.engagement.tests.factories import HelpRequestFactory, ProposalFactory
 from lotse.volunteers.tests.factories import VolunteerProfileFactory
-
-ON_POSTGRESQL = connection.vendor == "postgresql"
-postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="real row locks need PostgreSQL")
-# Committed data, so that two connections see it. The flush after the test empties the region
-# tables; `regions.apps.ensure_regions_loaded` reloads them on the flush's post_migrate.
-transactional = pytest.mark.django_db(transaction=True)
-
-
-def _race(*calls: Callable[[], object]) -> list[str]:
-    """Run the calls in threads released at the same moment; return "ok"/"rejected" each."""
-    barrier = threading.Barrier(len(calls))
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcome = "ok"
-        except ValidationError:
-            outcome = "rejected"
-        except Exception as error:  # pragma: no cover - reported by the assertion
-            outcome = f"error: {error!r}"
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(results)
 
 
 @postgresql_only
@@ -63,7 +23,7 @@ def test_two_volunteers_accepting_the_same_request_at_the_same_moment():
     request = HelpRequestFactory(status=RequestStatus.PROPOSED)
     first, second, third = (ProposalFactory(request=request) for _ in range(3))
 
-    results = _race(
+    results = race(
         *(
             (
                 lambda p=proposal: proposal_accept(
@@ -88,7 +48,7 @@ def test_one_volunteer_accepting_two_requests_at_once_respects_capacity():
     first = ProposalFactory(volunteer=volunteer)
     second = ProposalFactory(volunteer=volunteer)
 
-    results = _race(
+    results = race(
         lambda: proposal_accept(actor=volunteer.user, proposal=first, volunteer_contact="a"),
         lambda: proposal_accept(actor=volunteer.user, proposal=second, volunteer_contact="b"),
     )

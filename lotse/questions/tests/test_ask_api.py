@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lotse.accounts.roles import Role
-from lotse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from lotse.accounts.tests.factories import UserFactory
 from lotse.conftest import login_verified
 from lotse.core.choices import Topic
 from lotse.core.models import AuditEvent
 from lotse.notifications.models import Notification
 from lotse.questions.choices import MessageKind, QuestionStatus
 from lotse.questions.models import Message, Question
+from lotse.questions.tests.conftest import make_role
 from lotse.questions.tests.factories import MessageFactory, QuestionFactory
 from lotse.regions.models import State
 from lotse.volunteers.tests.factories import VolunteerProfileFactory
@@ -29,37 +30,6 @@ LIST = reverse("api:question-list")
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-def _role(role, **scope):
-    user = UserFactory()
-    RoleAssignmentFactory(user=user, role=role, **scope)
-    return user
-
-
-@pytest.fixture
-def volunteer(munich):
-    return VolunteerProfileFactory().user
-
-
-@pytest.fixture
-def coordinator(munich):
-    return _role(Role.COORDINATOR, district=munich)
-
-
-@pytest.fixture
-def colleague(munich):
-    return _role(Role.COORDINATOR, district=munich)
-
-
-@pytest.fixture
-def editor(db):
-    return _role(Role.STATE_EDITOR, state=State.objects.get(code="BY"))
-
-
-@pytest.fixture
-def question(volunteer):
-    return QuestionFactory(asker=volunteer, title="Wohngeld")
 
 
 def _client(user) -> Client:
@@ -91,7 +61,7 @@ def test_the_list_holds_my_own_questions(volunteer, question):
     assert body["count"] == 1
     row = body["results"][0]
     assert row["id"] == question.pk
-    assert row["title"] == "Wohngeld"
+    assert row["title"] == "Wohngeld beantragen"
     assert row["status"] == "open"
     assert row["district"] == "09162"
     assert row["forwarded"] is False
@@ -232,14 +202,14 @@ def test_the_asker_sees_the_thread_without_internal_notes(question, volunteer, c
 def test_nobody_else_sees_a_question(question, editor, nuremberg):
     for user in (
         VolunteerProfileFactory().user,
-        _role(Role.COORDINATOR, district=nuremberg),
+        make_role(Role.COORDINATOR, district=nuremberg),
         editor,
         UserFactory(),
     ):
         assert _client(user).get(_detail(question)).status_code == 404
     Question.objects.filter(pk=question.pk).update(forwarded_at=timezone.now())
     assert _client(editor).get(_detail(question)).status_code == 200
-    other_land = _role(Role.STATE_EDITOR, state=State.objects.get(code="BW"))
+    other_land = make_role(Role.STATE_EDITOR, state=State.objects.get(code="BW"))
     assert _client(other_land).get(_detail(question)).status_code == 404
     missing = reverse("api:question-detail", kwargs={"pk": 999_999})
     assert _client(question.asker).get(missing).status_code == 404
@@ -335,7 +305,7 @@ def test_an_answer_to_a_closed_question_is_refused(question, coordinator):
 
 
 def test_only_the_team_answers(question, volunteer, editor, nuremberg):
-    for user in (volunteer, editor, _role(Role.COORDINATOR, district=nuremberg)):
+    for user in (volunteer, editor, make_role(Role.COORDINATOR, district=nuremberg)):
         response = _post(_client(user), _answer(question), {"kind": "answer", "text": "Hallo"})
         assert response.status_code == 404
     assert not Message.objects.exists()

@@ -10,8 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from lotse.accounts.roles import Role
-from lotse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from lotse.accounts.tests.factories import UserFactory
 from lotse.core.choices import Topic
 from lotse.core.models import AuditEvent
 from lotse.core.privacy import erase_user
@@ -42,7 +41,7 @@ from lotse.questions.services.ask import (
     question_take_over,
 )
 from lotse.questions.tests.factories import MessageFactory, QuestionFactory
-from lotse.regions.models import Postcode, State
+from lotse.regions.models import Postcode
 from lotse.volunteers.tests.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,47 +50,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-def _role(role, **scope):
-    user = UserFactory(preferred_language="en")
-    RoleAssignmentFactory(user=user, role=role, **scope)
-    return user
-
-
-@pytest.fixture
-def volunteer(munich):
-    return VolunteerProfileFactory(user=UserFactory(preferred_language="en")).user
-
-
-@pytest.fixture
-def coordinator(munich):
-    return _role(Role.COORDINATOR, district=munich)
-
-
-@pytest.fixture
-def colleague(munich):
-    return _role(Role.COORDINATOR, district=munich)
-
-
-@pytest.fixture
-def other_coordinator(nuremberg):
-    return _role(Role.COORDINATOR, district=nuremberg)
-
-
-@pytest.fixture
-def editor(db):
-    return _role(Role.STATE_EDITOR, state=State.objects.get(code="BY"))
-
-
-@pytest.fixture
-def other_editor(db):
-    return _role(Role.STATE_EDITOR, state=State.objects.get(code="BW"))
-
-
-@pytest.fixture
-def question(volunteer):
-    return QuestionFactory(asker=volunteer)
 
 
 def _ask(actor, **overrides):

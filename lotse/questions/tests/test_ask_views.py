@@ -19,6 +19,7 @@ from lotse.core.models import AuditEvent
 from lotse.notifications.models import Notification
 from lotse.questions.choices import MessageKind, QuestionStatus
 from lotse.questions.models import Message, Question
+from lotse.questions.tests.conftest import make_role
 from lotse.questions.tests.factories import MessageFactory, QuestionFactory
 from lotse.regions.models import Postcode, State
 from lotse.volunteers.tests.factories import VolunteerProfileFactory
@@ -38,37 +39,6 @@ ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-def _role(role, **scope):
-    user = UserFactory()
-    RoleAssignmentFactory(user=user, role=role, **scope)
-    return user
-
-
-@pytest.fixture
-def volunteer(munich):
-    return VolunteerProfileFactory().user
-
-
-@pytest.fixture
-def coordinator(munich):
-    return _role(Role.COORDINATOR, district=munich)
-
-
-@pytest.fixture
-def colleague(munich):
-    return _role(Role.COORDINATOR, district=munich)
-
-
-@pytest.fixture
-def editor(db):
-    return _role(Role.STATE_EDITOR, state=State.objects.get(code="BY"))
-
-
-@pytest.fixture
-def question(volunteer):
-    return QuestionFactory(asker=volunteer, title="Wohngeld beantragen")
 
 
 def _client(user) -> Client:
@@ -254,8 +224,8 @@ def test_the_asker_and_the_districts_coordinators_see_the_question(
     others = [
         VolunteerProfileFactory(postcode=Postcode.objects.get(code="90402")).user,
         VolunteerProfileFactory().user,  # another volunteer of the same district
-        _role(Role.COORDINATOR, district=nuremberg),
-        _role(Role.STATE_EDITOR, state=State.objects.get(code="BY")),  # before forwarding
+        make_role(Role.COORDINATOR, district=nuremberg),
+        make_role(Role.STATE_EDITOR, state=State.objects.get(code="BY")),  # before forwarding
         UserFactory(),
     ]
     for user in others:
@@ -267,7 +237,7 @@ def test_state_editors_see_forwarded_questions_of_their_land_only(question, edit
     assert _client(editor).get(url).status_code == 404
     Question.objects.filter(pk=question.pk).update(forwarded_at=timezone.now())
     assert _client(editor).get(url).status_code == 200
-    other_land = _role(Role.STATE_EDITOR, state=State.objects.get(code="BW"))
+    other_land = make_role(Role.STATE_EDITOR, state=State.objects.get(code="BW"))
     assert _client(other_land).get(url).status_code == 404
 
 
@@ -352,7 +322,7 @@ def test_a_reply_to_a_closed_question_is_refused_clearly(question, volunteer):
 
 def test_nobody_else_posts_to_a_question(question, coordinator, nuremberg):
     stranger = VolunteerProfileFactory().user
-    other_coordinator = _role(Role.COORDINATOR, district=nuremberg)
+    other_coordinator = make_role(Role.COORDINATOR, district=nuremberg)
     for user in (stranger, other_coordinator):
         client = _client(user)
         assert client.post(_url("question_reply", question), {"text": "Hi"}).status_code == 404
@@ -605,7 +575,7 @@ def test_the_queue_filters_and_answers_htmx_with_the_results(coordinator):
 
 
 def test_the_district_filter_appears_for_several_districts(munich, nuremberg):
-    both = _role(Role.COORDINATOR, district=munich)
+    both = make_role(Role.COORDINATOR, district=munich)
     RoleAssignmentFactory(user=both, role=Role.COORDINATOR, district=nuremberg)
     QuestionFactory(title="Münchner Frage")
     QuestionFactory(title="Nürnberger Frage", district=nuremberg)
@@ -613,7 +583,7 @@ def test_the_district_filter_appears_for_several_districts(munich, nuremberg):
     assert 'name="district"' in _html(client.get(QUEUE))
     response = client.get(QUEUE, {"district": nuremberg.pk})
     assert [row["question"].title for row in response.context["rows"]] == ["Nürnberger Frage"]
-    single = _role(Role.COORDINATOR, district=munich)
+    single = make_role(Role.COORDINATOR, district=munich)
     assert 'name="district"' not in _html(_client(single).get(QUEUE))
 
 

@@ -13,12 +13,9 @@ import random
 import threading
 from collections.abc import Callable
 
-import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
-
 from lotse.accounts.roles import Role
 from lotse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from lotse.core.tests.concurrency import postgresql_only, race, transactional
 from lotse.questions.choices import SessionQuestionStatus, SessionStatus
 from lotse.questions.models import SessionQuestion, Vote
 from lotse.questions.services import dialog as services
@@ -26,40 +23,6 @@ from lotse.questions.services.dialog import QUESTIONS_PER_WINDOW
 from lotse.questions.tests.factories import DialogSessionFactory, SessionQuestionFactory
 from lotse.regions.models import State
 from lotse.volunteers.tests.factories import VolunteerProfileFactory
-
-ON_POSTGRESQL = connection.vendor == "postgresql"
-postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="real row locks need PostgreSQL")
-# Committed data, so that several connections see it. The flush after the test empties the
-# region tables; `regions.apps.ensure_regions_loaded` reloads them on the flush's post_migrate.
-transactional = pytest.mark.django_db(transaction=True)
-
-
-def _race(*calls: Callable[[], object]) -> list[str]:
-    """Run the calls in threads released at the same moment; return "ok"/"rejected" each."""
-    barrier = threading.Barrier(len(calls))
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=20)
-            call()
-            outcome = "ok"
-        except ValidationError:
-            outcome = "rejected"
-        except Exception as error:  # pragma: no cover - reported by the assertion
-            outcome = f"error: {error!r}"
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(results)
 
 
 def _live_question(**kwargs) -> SessionQuestion:
@@ -85,7 +48,7 @@ def test_many_people_voting_for_one_question_at_once():
     question = _live_question()
     people = _volunteers(16)
 
-    results = _race(
+    results = race(
         *((lambda p=p: services.session_question_vote(actor=p, question=question)) for p in people)
     )
 
@@ -99,7 +62,7 @@ def test_one_person_clicking_many_times_at_once_counts_once():
     question = _live_question()
     person = _volunteers(1)[0]
 
-    results = _race(
+    results = race(
         *(
             (lambda: services.session_question_vote(actor=person, question=question))
             for _ in range(10)
@@ -140,7 +103,7 @@ def test_votes_and_undos_interleaved_end_exact():
 
         return run
 
-    results = _race(*(script(person, seed) for seed, person in enumerate(people)))
+    results = race(*(script(person, seed) for seed, person in enumerate(people)))
 
     assert results == ["ok"] * len(people)
     for question in questions:
@@ -167,7 +130,7 @@ def test_merging_while_people_vote_keeps_every_voter_once():
             lambda p=person, q=question: services.session_question_vote(actor=p, question=q)
         )
 
-    results = _race(*calls)
+    results = race(*calls)
 
     # A vote on the duplicate that arrived after the merge went to the target; none is lost.
     assert results.count("ok") == len(calls), results
@@ -183,7 +146,7 @@ def test_one_person_sending_many_questions_at_once_gets_exactly_the_limit():
     session = DialogSessionFactory()
     person = _volunteers(1)[0]
 
-    results = _race(
+    results = race(
         *(
             (
                 lambda n=n: services.session_question_submit(
