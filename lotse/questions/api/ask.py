@@ -25,6 +25,7 @@ from rest_framework.routers import SimpleRouter
 
 from lotse.core.audit import audit_record
 from lotse.core.choices import Topic
+from lotse.core.validators import validate_no_control_characters
 
 from ..choices import MessageKind, QuestionStatus
 from ..models import MAX_CONTEXT, MAX_TEXT, MAX_TITLE, Message, Question
@@ -44,7 +45,7 @@ from ..selectors.ask import (
     queue_districts,
 )
 from ..services import ask as services
-from ..services.ask import display_name, validate_no_control_characters
+from ..services.ask import display_name
 
 SCOPE_MINE = "mine"
 SCOPE_QUEUE = "queue"

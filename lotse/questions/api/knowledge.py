@@ -20,8 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lotse.core.choices import Topic
+from lotse.core.validators import validate_no_control_characters
 
-from ..forms.knowledge import validate_no_control_characters
 from ..models import Entry
 from ..search.text import MAX_QUERY_LENGTH
 from ..selectors.search import PER_PAGE, SearchHit, published_entries, search_entries

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from lotse.core.choices import Topic
 from lotse.core.form_rendering import KernFormMixin
+from lotse.core.validators import validate_no_control_characters
 
 from ..choices import MessageKind, QuestionStatus
 from ..models import MAX_CONTEXT, MAX_TEXT, MAX_TITLE
@@ -22,7 +23,7 @@ from ..selectors.ask import (
     STATUS_WAITING,
     QueueFilters,
 )
-from ..services.ask import MAX_NOTE, validate_no_control_characters
+from ..services.ask import MAX_NOTE
 
 TOO_LONG = _("Please use at most %(limit_value)d characters (you used %(show_value)d).")
 

@@ -10,23 +10,16 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.choices import Topic
 from lotse.core.form_rendering import KernFormMixin
+from lotse.core.validators import CONTROL_CHARACTERS, validate_no_control_characters
 
 from ..choices import EntryStatus
 from ..models import MAX_TEXT, MAX_TITLE
 from ..search.text import MAX_QUERY_LENGTH
 from ..selectors.knowledge import ManageFilters, Publisher
-
-_CONTROL = {chr(code) for code in (*range(9), 11, 12, *range(14, 32), 127)}
-
-
-def validate_no_control_characters(value: str) -> None:
-    if any(char in _CONTROL for char in value or ""):
-        raise ValidationError(_("The text contains invalid control characters."), code="control")
 
 
 def site_language_choices() -> list[tuple[str, str]]:
@@ -68,7 +61,7 @@ class KnowledgeSearchForm(KernFormMixin, forms.Form):
         query = data.get("q")
         if query is None:  # invalid: search what can be searched
             query = str(self.data.get("q", ""))[:MAX_QUERY_LENGTH]
-            query = "".join(" " if char in _CONTROL else char for char in query)
+            query = CONTROL_CHARACTERS.sub(" ", query)
         return {
             "query": query,
             "topic": data.get("topic", "") or "",

@@ -32,12 +32,13 @@ import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from lotse.core.validators import CONTROL_CHARACTERS
+
 MAX_QUERY_LENGTH = 200
 # More words than this in one query add nothing but cost.
 MAX_QUERY_TERMS = 12
 
 TOKEN_RE = re.compile(r"[^\W_]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DIGIT = re.compile(r"\d")
 
 # Site language → PostgreSQL text-search configuration (also the Snowball algorithm).
@@ -126,7 +127,7 @@ def clean_query(raw: str | None) -> str:
     included), whitespace collapsed. Operators and quotes are harmless afterwards because only
     tokens (letters and digits) ever reach the database."""
     text = unicodedata.normalize("NFC", str(raw or ""))
-    text = _CONTROL.sub(" ", text)[:MAX_QUERY_LENGTH]
+    text = CONTROL_CHARACTERS.sub(" ", text)[:MAX_QUERY_LENGTH]
     return " ".join(text.split())
 
 

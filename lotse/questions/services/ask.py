@@ -17,7 +17,6 @@ lock, writes the audit trail and notifies (in-app + e-mail on commit).
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from lotse.core.audit import audit_record
 from lotse.core.choices import Topic
+from lotse.core.validators import add_error, clean_plain_text
 from lotse.notifications.services import notify
 
 from ..choices import WAITING_FOR_TEAM, MessageKind, QuestionStatus
@@ -46,7 +46,6 @@ MAX_QUESTIONS_PER_DAY = 10
 MAX_NOTE = MAX_TEXT
 
 # Control characters (NUL and friends); tabs and line breaks are fine.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def display_name(user: Any) -> str:
@@ -54,56 +53,6 @@ def display_name(user: Any) -> str:
     if user is None:
         return _("a former member of the team")
     return user.get_full_name() or user.email
-
-
-def validate_no_control_characters(value: str) -> None:
-    """Refuse NUL bytes and other control characters (forms, serializers and services)."""
-    if _CONTROL.search(value or ""):
-        raise ValidationError(
-            _("The text contains invalid control characters (for example a NUL byte)."),
-            code="control",
-        )
-
-
-def too_long_message(max_length: int, length: int) -> str:
-    return _("Please use at most %(max)d characters (you used %(length)d).") % {
-        "max": max_length,
-        "length": length,
-    }
-
-
-def _add(errors: dict[str, list[Any]], field: str, message: str, code: str) -> None:
-    errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-
-def _clean_text(
-    errors: dict[str, list[Any]],
-    field: str,
-    value: Any,
-    *,
-    max_length: int,
-    missing: str | None,
-    single_line: bool = False,
-) -> str:
-    """Tidy a plain-text value and check it: present (unless `missing` is None), not too
-    long, no control characters. Markup is kept as typed: it is text, escaped on output."""
-    text = str(value or "")
-    if single_line:
-        text = " ".join(text.split())
-    else:
-        text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not text:
-        if missing is not None:
-            _add(errors, field, missing, "required")
-        return ""
-    if len(text) > max_length:
-        _add(errors, field, too_long_message(max_length, len(text)), "max_length")
-    else:
-        try:
-            validate_no_control_characters(text)
-        except ValidationError as error:
-            errors.setdefault(field, []).append(error)
-    return text
 
 
 def _raise_if(errors: dict[str, list[Any]]) -> None:
@@ -213,7 +162,7 @@ def question_create(
     if not is_registered_volunteer(actor):
         raise PermissionDenied
     errors: dict[str, list[Any]] = {}
-    title = _clean_text(
+    title = clean_plain_text(
         errors,
         "title",
         title,
@@ -221,15 +170,15 @@ def question_create(
         missing=_("Please give your question a short title."),
         single_line=True,
     )
-    text = _clean_text(
+    text = clean_plain_text(
         errors, "text", text, max_length=MAX_TEXT, missing=_("Please write your question.")
     )
-    context = _clean_text(errors, "context", context, max_length=MAX_CONTEXT, missing=None)
+    context = clean_plain_text(errors, "context", context, max_length=MAX_CONTEXT, missing=None)
     if topic not in Topic.values:
-        _add(errors, "topic", _("Please choose a topic."), "choice")
+        add_error(errors, "topic", _("Please choose a topic."), "choice")
     district = getattr(actor.volunteer_profile, "district", None)
     if district is None:
-        _add(
+        add_error(
             errors,
             "__all__",
             _("Please add your district to your volunteer profile first."),
@@ -239,7 +188,7 @@ def question_create(
     if Question.objects.filter(asker=actor, created_at__gte=since).count() >= (
         MAX_QUESTIONS_PER_DAY
     ):
-        _add(
+        add_error(
             errors,
             "__all__",
             _(
@@ -296,7 +245,7 @@ def question_reply(*, actor: Any, question: Question, text: str, via: str = "web
     if not is_asker(actor, question):
         raise PermissionDenied
     errors: dict[str, list[Any]] = {}
-    text = _clean_text(
+    text = clean_plain_text(
         errors, "text", text, max_length=MAX_TEXT, missing=_("Please write a reply.")
     )
     _raise_if(errors)
@@ -498,7 +447,7 @@ def _respond(*, actor: Any, question: Question, text: str, kind: MessageKind, vi
         if kind == MessageKind.ANSWER
         else _("Please write what you would like to know.")
     )
-    text = _clean_text(errors, "text", text, max_length=MAX_TEXT, missing=missing)
+    text = clean_plain_text(errors, "text", text, max_length=MAX_TEXT, missing=missing)
     _raise_if(errors)
     now = timezone.now()
     with transaction.atomic():
@@ -570,7 +519,7 @@ def question_forward(*, actor: Any, question: Question, note: str, via: str = "w
     if not is_coordinator_of_question(actor, question):
         raise PermissionDenied
     errors: dict[str, list[Any]] = {}
-    note = _clean_text(
+    note = clean_plain_text(
         errors,
         "note",
         note,

@@ -75,7 +75,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import re
 import secrets
 import threading
 import time
@@ -95,6 +94,7 @@ from django.utils.translation import gettext as _
 
 from lotse.core.audit import audit_record
 from lotse.core.choices import Topic
+from lotse.core.validators import add_error, clean_plain_text
 from lotse.notifications.services import notify
 
 from ..choices import (
@@ -131,7 +131,6 @@ BUSY_RETRIES = 4
 WRITER_WAIT_SECONDS = 30
 _SQLITE_WRITERS: dict[str, threading.Lock] = {}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTTPS_URL = URLValidator(schemes=["https"])
 _MODERATABLE = (SessionStatus.ANNOUNCED, SessionStatus.LIVE, SessionStatus.ENDED)
 _WRITE_UP = (SessionStatus.ENDED, SessionStatus.ARCHIVED)
@@ -173,39 +172,6 @@ class ArchiveResult:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _add(errors: dict[str, list[Any]], name: str, message: Any, code: str) -> None:
-    errors.setdefault(name, []).append(ValidationError(message, code=code))
-
-
-def _clean_text(
-    errors: dict[str, list[Any]],
-    name: str,
-    value: Any,
-    *,
-    max_length: int,
-    missing: str | None,
-    single_line: bool = False,
-) -> str:
-    """Check a plain-text value: present (unless `missing` is None), not too long, no control
-    characters. Markup is allowed and stored as text (escaped wherever it is shown)."""
-    text = str(value or "")
-    text = " ".join(text.split()) if single_line else text.strip()
-    if not text:
-        if missing is not None:
-            _add(errors, name, missing, "required")
-    elif len(text) > max_length:
-        _add(
-            errors,
-            name,
-            _("Please use at most %(max)d characters (you used %(count)d).")
-            % {"max": max_length, "count": len(text)},
-            "max_length",
-        )
-    elif _CONTROL.search(text):
-        _add(errors, name, _("The text contains invalid control characters."), "control")
-    return text
-
-
 def site_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
@@ -214,19 +180,21 @@ def _clean_languages(errors: dict[str, list[Any]], languages: Iterable[str] | No
     chosen = {str(code) for code in (languages or ())}
     known = site_languages()
     if chosen - set(known):
-        _add(errors, "languages", _("Please choose only from the list."), "choice")
+        add_error(errors, "languages", _("Please choose only from the list."), "choice")
     elif not chosen:
-        _add(errors, "languages", _("Please choose at least one language."), "required")
+        add_error(errors, "languages", _("Please choose at least one language."), "required")
     return [code for code in known if code in chosen]
 
 
 def _clean_video_url(errors: dict[str, list[Any]], value: Any) -> str:
     url = str(value or "").strip()
     if not url:
-        _add(errors, "video_url", _("Please enter the link to the video conference."), "required")
+        add_error(
+            errors, "video_url", _("Please enter the link to the video conference."), "required"
+        )
         return url
     if len(url) > MAX_VIDEO_URL:
-        _add(
+        add_error(
             errors,
             "video_url",
             _("Please use at most %(max)d characters.") % {"max": MAX_VIDEO_URL},
@@ -236,7 +204,7 @@ def _clean_video_url(errors: dict[str, list[Any]], value: Any) -> str:
     try:
         _HTTPS_URL(url)
     except ValidationError:
-        _add(
+        add_error(
             errors,
             "video_url",
             _("Please enter a secure web address starting with https://."),
@@ -254,19 +222,19 @@ def _check_times(
     start_in_future: bool,
 ) -> None:
     if starts_at is None:
-        _add(errors, "starts_at", _("Please enter when the session starts."), "required")
+        add_error(errors, "starts_at", _("Please enter when the session starts."), "required")
     if ends_at is None:
-        _add(errors, "ends_at", _("Please enter when the session ends."), "required")
+        add_error(errors, "ends_at", _("Please enter when the session ends."), "required")
     if starts_at is None or ends_at is None:
         return
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValueError("starts_at and ends_at must be aware datetimes")
     if start_in_future and starts_at <= now:
-        _add(errors, "starts_at", _("The start must lie in the future."), "past")
+        add_error(errors, "starts_at", _("The start must lie in the future."), "past")
     if ends_at <= starts_at:
-        _add(errors, "ends_at", _("The end must come after the start."), "order")
+        add_error(errors, "ends_at", _("The end must come after the start."), "order")
     elif ends_at - starts_at > MAX_DURATION:
-        _add(
+        add_error(
             errors,
             "ends_at",
             _("A session lasts at most %(hours)d hours.")
@@ -386,7 +354,7 @@ def _clean_session(
     languages: Iterable[str],
 ) -> dict[str, Any]:
     cleaned: dict[str, Any] = {
-        "title": _clean_text(
+        "title": clean_plain_text(
             errors,
             "title",
             title,
@@ -394,10 +362,10 @@ def _clean_session(
             missing=_("Please enter the theme of the session."),
             single_line=True,
         ),
-        "description": _clean_text(
+        "description": clean_plain_text(
             errors, "description", description, max_length=MAX_TEXT, missing=None
         ),
-        "speaker": _clean_text(
+        "speaker": clean_plain_text(
             errors,
             "speaker",
             speaker,
@@ -409,7 +377,7 @@ def _clean_session(
         "languages": _clean_languages(errors, languages),
     }
     if topic not in Topic.values:
-        _add(errors, "topic", _("Please choose a topic."), "choice")
+        add_error(errors, "topic", _("Please choose a topic."), "choice")
     cleaned["topic"] = topic
     return cleaned
 
@@ -448,7 +416,7 @@ def session_announce(
         languages=languages,
     )
     if state is None or state.pk not in edited_state_ids(actor):
-        _add(errors, "state", _("Please choose a Land you are an editor of."), "state")
+        add_error(errors, "state", _("Please choose a Land you are an editor of."), "state")
     _check_times(errors, starts_at, ends_at, now=timezone.now(), start_in_future=True)
     if errors:
         raise ValidationError(errors)
@@ -507,10 +475,10 @@ def session_update(
     )
     now = timezone.now()
     if session.status not in OPEN_FOR_QUESTIONS:
-        _add(errors, "__all__", _("This session can no longer be changed."), "closed")
+        add_error(errors, "__all__", _("This session can no longer be changed."), "closed")
     moved_start = starts_at is not None and starts_at != session.starts_at
     if session.status == SessionStatus.LIVE and moved_start:
-        _add(errors, "starts_at", _("The start of a running session cannot move."), "live")
+        add_error(errors, "starts_at", _("The start of a running session cannot move."), "live")
     _check_times(errors, starts_at, ends_at, now=now, start_in_future=moved_start)
     if (
         session.status == SessionStatus.LIVE
@@ -518,7 +486,7 @@ def session_update(
         and ends_at != session.ends_at
         and ends_at <= now
     ):
-        _add(errors, "ends_at", _("Use “End session” to end it now."), "past")
+        add_error(errors, "ends_at", _("Use “End session” to end it now."), "past")
     if errors:
         raise ValidationError(errors)
 
@@ -564,7 +532,7 @@ def session_cancel(
     working."""
     _check_moderator(actor, session)
     errors: dict[str, list[Any]] = {}
-    message = _clean_text(errors, "message", message, max_length=MAX_REASON, missing=None)
+    message = clean_plain_text(errors, "message", message, max_length=MAX_REASON, missing=None)
     if errors:
         raise ValidationError(errors)
     with _writing():
@@ -690,7 +658,7 @@ def session_question_submit(
     if session.status not in OPEN_FOR_QUESTIONS:
         raise _closed_error()
     errors: dict[str, list[Any]] = {}
-    text = _clean_text(
+    text = clean_plain_text(
         errors,
         "text",
         text,
@@ -699,7 +667,7 @@ def session_question_submit(
     )
     offered = session.languages or site_languages()
     if language not in offered:
-        _add(errors, "language", _("Please choose one of the session's languages."), "choice")
+        add_error(errors, "language", _("Please choose one of the session's languages."), "choice")
     if errors:
         raise ValidationError(errors)
 
@@ -915,7 +883,7 @@ def session_question_reject(
     notified. Side effect: audit `questions.session_question.rejected`."""
     _check_moderator(actor, question.session)
     errors: dict[str, list[Any]] = {}
-    reason = _clean_text(
+    reason = clean_plain_text(
         errors,
         "reason",
         reason,
@@ -1147,10 +1115,10 @@ def session_write_up_save(
     `questions.session.write_up_saved`."""
     _check_moderator(actor, session)
     errors: dict[str, list[Any]] = {}
-    summary = _clean_text(errors, "summary", summary, max_length=MAX_TEXT, missing=None)
+    summary = clean_plain_text(errors, "summary", summary, max_length=MAX_TEXT, missing=None)
     cleaned: dict[int, str] = {}
     for pk, text in answers.items():
-        cleaned[int(pk)] = _clean_text(
+        cleaned[int(pk)] = clean_plain_text(
             errors, f"answer_{pk}", text, max_length=MAX_TEXT, missing=None
         )
     if errors:

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from lotse.core.audit import audit_record
 from lotse.core.choices import Topic
+from lotse.core.validators import add_error, clean_plain_text
 from lotse.notifications.services import notify
 
 from ..choices import EntrySource, EntryStatus
@@ -47,34 +48,16 @@ from ..search import search_backend
 
 EDITABLE_FIELDS = ("title", "question", "answer", "topic", "language")
 _TEXT_LIMITS = {"title": MAX_TITLE, "question": MAX_TEXT, "answer": MAX_TEXT}
-_CONTROL = {chr(code) for code in (*range(9), 11, 12, *range(14, 32), 127)}
 
 Errors = dict[str, list[ValidationError]]
 
 
-def _add(errors: Errors, field: str, message: str, code: str) -> None:
-    errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-
 def _clean_text(errors: Errors, field: str, value: Any) -> str:
     """Plain text (stored as typed, escaped on output): required, limited, no control
-    characters (NUL included). Line breaks are normalised to \\n."""
-    text = str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
-    text = text.strip()
-    limit = _TEXT_LIMITS[field]
-    if not text:
-        _add(errors, field, _("This field is required."), "required")
-    elif len(text) > limit:
-        _add(
-            errors,
-            field,
-            _("Please use at most %(max)d characters (you used %(count)d).")
-            % {"max": limit, "count": len(text)},
-            "max_length",
-        )
-    elif any(char in _CONTROL for char in text):
-        _add(errors, field, _("The text contains invalid control characters."), "control")
-    return text
+    characters (NUL included)."""
+    return clean_plain_text(
+        errors, field, value, max_length=_TEXT_LIMITS[field], missing=_("This field is required.")
+    )
 
 
 def _validate(values: dict[str, Any]) -> dict[str, Any]:
@@ -86,11 +69,13 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
             cleaned[field] = _clean_text(errors, field, value)
         elif field == "topic":
             if value not in Topic.values:
-                _add(errors, "topic", _("Please choose a topic from the list."), "choice")
+                add_error(errors, "topic", _("Please choose a topic from the list."), "choice")
             cleaned[field] = value
         elif field == "language":
             if value not in {code for code, _name in settings.LANGUAGES}:
-                _add(errors, "language", _("Please choose a language from the list."), "choice")
+                add_error(
+                    errors, "language", _("Please choose a language from the list."), "choice"
+                )
             cleaned[field] = value
         else:
             cleaned[field] = value
