@@ -72,7 +72,7 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 
 # Each app keeps its own catalogue in lotse/<app>/locale (extracted from that app only).
-APPS := core regions accounts organisations volunteers notifications engagement questions
+APPS := core regions accounts organisations volunteers notifications engagement questions infobriefe
 LOCALES := -l de -l en -l uk -l ar -l fa -l tr -l ru
 messages: $(VENV)/.dev-installed
 	for app in $(APPS); do \

@@ -8,4 +8,5 @@ api_patterns = [
     path("", include("lotse.volunteers.api.urls")),
     path("", include("lotse.engagement.api.urls")),
     path("", include("lotse.questions.api.urls")),
+    path("", include("lotse.infobriefe.api.urls")),
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("engagement/", include("lotse.engagement.urls")),
     path("notifications/", include("lotse.notifications.urls")),
     path("", include("lotse.questions.urls")),
+    path("infobriefe/", include("lotse.infobriefe.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "admin/login/",

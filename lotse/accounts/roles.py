@@ -32,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "organisations.view_directory",
             "questions.answer_district_questions",
             "questions.edit_knowledge_base",
+            "infobriefe.write_infobriefe",
         }
     ),
     Role.STATE_EDITOR: frozenset(
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "questions.answer_forwarded_questions",
             "questions.edit_knowledge_base",
             "questions.moderate_dialog",
+            "infobriefe.write_infobriefe",
         }
     ),
     Role.FUNDING_REVIEWER: frozenset(),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lotse.notifications",
     "lotse.engagement",
     "lotse.questions",
+    "lotse.infobriefe",
     "lotse.demo",
 ]
 
@@ -212,17 +213,18 @@ MAILERS = {
 TASK_BACKEND = env("TASK_BACKEND", default="database")
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 _TASK_BACKENDS = {
-    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]},
-    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "mail"]},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail", "infobriefe"]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "mail", "infobriefe"]},
     "immediate": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default", "mail"],
+        "QUEUES": ["default", "mail", "infobriefe"],
     },
 }
 TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND]}
 RQ_QUEUES = {
     "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600},
     "mail": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600},
+    "infobriefe": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600},
 }
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
@@ -330,3 +332,19 @@ CSRF_FAILURE_VIEW = "lotse.core.views.csrf_failure"
 # and after how many days a closed help request is anonymised.
 LOTSE_PROPOSAL_RESPONSE_DAYS = env.int("LOTSE_PROPOSAL_RESPONSE_DAYS", default=7)
 LOTSE_HELP_REQUEST_RETENTION_DAYS = env.int("LOTSE_HELP_REQUEST_RETENTION_DAYS", default=180)
+
+# Infobriefe (newsletters): how long a confirmation link of the public subscription form stays
+# valid; dispatch batch size (one SMTP connection per batch), the lease a worker holds on a
+# claimed batch (a dead worker's batch is taken over after it), attempts for temporary SMTP
+# failures (back-off 1, 5, 15, 60 minutes …), and how long an unsubscribed address is kept
+# (for the consent log) before it is deleted.
+LOTSE_INFOBRIEF_CONFIRM_HOURS = env.int("LOTSE_INFOBRIEF_CONFIRM_HOURS", default=48)
+LOTSE_INFOBRIEF_BATCH_SIZE = env.int("LOTSE_INFOBRIEF_BATCH_SIZE", default=200)
+LOTSE_INFOBRIEF_LEASE_SECONDS = env.int("LOTSE_INFOBRIEF_LEASE_SECONDS", default=300)
+LOTSE_INFOBRIEF_MAX_ATTEMPTS = env.int("LOTSE_INFOBRIEF_MAX_ATTEMPTS", default=5)
+LOTSE_INFOBRIEF_UNSUBSCRIBED_RETENTION_DAYS = env.int(
+    "LOTSE_INFOBRIEF_UNSUBSCRIBED_RETENTION_DAYS", default=30
+)
+# Version of the Infobrief consent text (templates/infobriefe/includes/consent_text.html);
+# bump it when the text changes.
+LOTSE_INFOBRIEF_CONSENT_VERSION = "2026-11-22"

@@ -19,6 +19,7 @@ from lotse.regions.models import District, Postcode, State
 from lotse.volunteers.tests.factories import VolunteerProfileFactory
 
 APPS_WITH_ROWS = [
+    "infobriefe",
     "core",
     "accounts",
     "regions",

@@ -1,0 +1,3 @@
+"""Matrix rows of the Infobriefe archive (filled by its work package)."""
+
+ROWS: list = []

@@ -1,0 +1,3 @@
+"""Matrix rows of the Infobriefe subscriptions (filled by its work package)."""
+
+ROWS: list = []

@@ -1,0 +1,3 @@
+"""URLs of the Infobriefe subscriptions."""
+
+urlpatterns: list = []
