@@ -48,6 +48,7 @@ from lotse.volunteers.models import (
 
 from . import data, logins
 from .engagement import EngagementSeeder
+from .infobriefe import InfobriefeSeeder
 from .questions import QuestionsSeeder
 
 STATE_CODE = "BY"
@@ -667,6 +668,7 @@ class Seeder:
                 cursor.execute("PRAGMA cache_size = -262144")  # 256 MB
         engagement = EngagementSeeder(self)
         questions = QuestionsSeeder(self)
+        infobriefe = InfobriefeSeeder(self)
         with transaction.atomic():
             districts = self.load_districts()
             self.progress(f"regions: {len(districts)} Bavarian districts")
@@ -677,6 +679,7 @@ class Seeder:
                 ("opportunities", lambda: engagement.seed_opportunities(districts)),
                 ("requests", lambda: engagement.seed_requests(districts, volunteers)),
                 ("questions", lambda: questions.seed(districts, volunteers)),
+                ("infobriefe", lambda: infobriefe.seed(districts)),
             ]
             for name, phase in phases:
                 started, before = time.monotonic(), dict(self.report.counts)

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from lotse.accounts.models import Consent, RoleAssignment, User
 from lotse.accounts.roles import Role
 from lotse.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from lotse.infobriefe.choices import DeliveryState, InfobriefStatus
+from lotse.infobriefe.models import Infobrief, Subscription
 from lotse.organisations.choices import MembershipRole, OrganisationKind
 from lotse.organisations.models import Membership, Organisation
 from lotse.questions.models import DialogSession, Entry
@@ -32,6 +34,9 @@ def wipe_demo() -> None:
     # links are cut when the users go).
     Entry.objects.all().delete()
     DialogSession.objects.all().delete()
+    # Infobriefe and public subscriptions belong to nobody either.
+    Infobrief.objects.all().delete()
+    Subscription.objects.all().delete()
     Organisation.objects.all().delete()
     Consent.objects.all().delete()
     User.objects.all().delete()
@@ -194,3 +199,25 @@ def test_seeded_records_pass_model_validation():
     for profile in VolunteerProfile.objects.select_related("user")[:60]:
         profile.full_clean()
         profile.user.full_clean()
+
+
+def test_infobriefe_demo_has_an_archive_a_draft_and_subscribers():
+    seed()
+
+    sent = Infobrief.objects.filter(status=InfobriefStatus.SENT)
+    assert sent.count() == 3
+    for infobrief in sent:
+        assert infobrief.versions.filter(language="de").exists()
+        assert infobrief.deliveries.filter(state=DeliveryState.SENT).exists()
+        assert not infobrief.deliveries.exclude(
+            state__in=[DeliveryState.SENT, DeliveryState.FAILED]
+        ).exists()
+    draft = Infobrief.objects.get(status=InfobriefStatus.DRAFT)
+    assert set(draft.versions.values_list("language", flat=True)) == {"de", "uk"}
+    assert Infobrief.objects.filter(status=InfobriefStatus.SCHEDULED).count() == 1
+    # The demo volunteer can try the one-click subscription.
+    assert not Subscription.objects.filter(email="ehrenamt@lotse.example").exists()
+    assert Subscription.objects.filter(user__isnull=True).count() == 150
+    for subscription in Subscription.objects.all()[:50]:
+        subscription.full_clean()
+        assert subscription.consents.exists()
