@@ -10,6 +10,10 @@
 - Infobriefe are public texts once sent; only the link to the author is personal.
 """
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from lotse.core.privacy import Category, Erasure, register
 
 from .models import (
@@ -22,6 +26,27 @@ from .models import (
 )
 
 N, P, S = Category.NON_PERSONAL, Category.PERSONAL, Category.SECRET
+
+
+def _confirmed_address(user: Any) -> str:
+    if not getattr(user, "email_confirmed_at", None):
+        return ""
+    return str(user.email or "").strip().lower()
+
+
+def _subscriptions_of(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """The account's subscription: linked to it, or of its confirmed address (subscribed on
+    the public form before the account existed). Erased alike, by an erasure hook."""
+    address = _confirmed_address(user)
+    return queryset | Subscription.objects.filter(email=address) if address else queryset
+
+
+def _consents_of(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    address = _confirmed_address(user)
+    if not address:
+        return queryset
+    return queryset | ConsentRecord.objects.filter(subscription__email=address)
+
 
 register(
     SubscriptionRequest,
@@ -63,6 +88,7 @@ register(
     subject_path="user",
     erasure=Erasure.DELETE,
     erasure_order=30,
+    export_filter=_subscriptions_of,
 )
 register(
     ConsentRecord,
@@ -79,6 +105,7 @@ register(
     subject_path="subscription__user",
     erasure=Erasure.DELETE,
     erasure_order=20,
+    export_filter=_consents_of,
 )
 register(
     Delivery,
