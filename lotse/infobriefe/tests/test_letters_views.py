@@ -657,6 +657,33 @@ def test_progress_stops_polling_when_paused(coordinator_client, munich):
     assert url("editor_resume", infobrief) in body
 
 
+def test_progress_poll_updates_status_heading_and_actions_once_sent(coordinator_client, munich):
+    # given a page loaded while scheduled (with its "take back" form), and the dispatch done
+    infobrief = team_draft(munich, status=InfobriefStatus.SCHEDULED)
+    page = text(coordinator_client.get(url("editor_detail", infobrief)))
+    assert url("editor_unschedule", infobrief) in page
+    assert "hx-swap-oob" not in page
+    Infobrief.objects.filter(pk=infobrief.pk).update(status=InfobriefStatus.SENT)
+    _deliveries(infobrief, sent=2)
+
+    # when the page polls
+    body = text(coordinator_client.get(url("editor_progress", infobrief)))
+
+    # then the poll replaces the status line, the heading and empties the actions
+    assert '<p class="kern-subline" id="infobrief-status" hx-swap-oob="true">' in body
+    assert 'id="progress-heading" hx-swap-oob="true"' in body
+    assert '<div id="infobrief-actions" hx-swap-oob="true"></div>' in body
+    assert url("archive_version", infobrief, "de") in body
+
+
+def test_progress_poll_keeps_the_actions_while_scheduled(coordinator_client, munich):
+    infobrief = team_draft(munich, status=InfobriefStatus.SCHEDULED)
+
+    body = text(coordinator_client.get(url("editor_progress", infobrief)))
+
+    assert 'id="infobrief-actions"' not in body
+
+
 def test_figures_after_sending(coordinator_client, munich):
     infobrief = team_draft(munich, status=InfobriefStatus.SENT, unsubscribes=2)
     _deliveries(infobrief, sent=5, failed=1, skipped=1)

@@ -273,9 +273,9 @@ def editor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def editor_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress partial (polled every 2 s while the dispatch runs)."""
     infobrief = infobrief_get_for_viewer(user=request.user, pk=pk)
-    return render(
-        request, TEMPLATE.format("detail") + "#progress", _progress_context(request, infobrief)
-    )
+    # `oob`: the response also updates the status line, the heading and the actions.
+    context = _progress_context(request, infobrief) | {"oob": True}
+    return render(request, TEMPLATE.format("detail") + "#progress", context)
 
 
 @login_required
