@@ -8,6 +8,8 @@ every one is idempotent (see `services/dispatch.py`).
   it enqueues itself again, so that one task never runs for long).
 - `dispatch_due_task` (every minute, core.periodic): starts scheduled Infobriefe that are due,
   takes back the claims of dead workers, and wakes up deliveries whose retry time has come.
+- `send_test_mail_task` (queue "mail"): the editors' test mail, every language version to the
+  editor, marked "[Test]" (no delivery rows).
 - `purge_task` (nightly): deletes expired subscription requests and, after the retention
   period, unsubscribed addresses.
 """
@@ -30,6 +32,13 @@ def send_batches_task(*, infobrief_id: int) -> None:
 @task(queue_name="infobriefe")
 def dispatch_due_task() -> None:
     dispatch.dispatch_due()
+
+
+@task(queue_name="mail")
+def send_test_mail_task(*, infobrief_id: int, user_id: int, languages: list[str]) -> None:
+    dispatch.dispatch_send_test_mails(
+        infobrief_id=infobrief_id, user_id=user_id, languages=languages
+    )
 
 
 @task(queue_name="infobriefe")

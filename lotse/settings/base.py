@@ -213,7 +213,10 @@ MAILERS = {
 TASK_BACKEND = env("TASK_BACKEND", default="database")
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 _TASK_BACKENDS = {
-    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail", "infobriefe"]},
+    "database": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "mail", "infobriefe"],
+    },
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "mail", "infobriefe"]},
     "immediate": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
@@ -342,6 +345,13 @@ LOTSE_INFOBRIEF_CONFIRM_HOURS = env.int("LOTSE_INFOBRIEF_CONFIRM_HOURS", default
 LOTSE_INFOBRIEF_BATCH_SIZE = env.int("LOTSE_INFOBRIEF_BATCH_SIZE", default=200)
 LOTSE_INFOBRIEF_LEASE_SECONDS = env.int("LOTSE_INFOBRIEF_LEASE_SECONDS", default=300)
 LOTSE_INFOBRIEF_MAX_ATTEMPTS = env.int("LOTSE_INFOBRIEF_MAX_ATTEMPTS", default=5)
+# Sender tasks started per dispatch (and on resume): as many workers can share the batches.
+LOTSE_INFOBRIEF_SENDERS = env.int("LOTSE_INFOBRIEF_SENDERS", default=2)
+# PostgreSQL: wait for the WAL flush on every "sent" confirmation. Off (the default), a
+# confirmation survives any crash of the worker but the last fraction of a second of them may
+# be lost if the database server itself crashes — the durability SQLite has here with
+# synchronous=NORMAL; those mails would be sent again with the same Message-ID.
+LOTSE_INFOBRIEF_DURABLE_CONFIRM = env.bool("LOTSE_INFOBRIEF_DURABLE_CONFIRM", default=False)
 LOTSE_INFOBRIEF_UNSUBSCRIBED_RETENTION_DAYS = env.int(
     "LOTSE_INFOBRIEF_UNSUBSCRIBED_RETENTION_DAYS", default=30
 )
