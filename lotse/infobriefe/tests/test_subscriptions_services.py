@@ -58,6 +58,12 @@ from lotse.volunteers.tests.factories import VolunteerProfileFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
 VERSION = settings.LOTSE_INFOBRIEF_CONSENT_VERSION
 LINK = re.compile(r"https?://\S+/infobriefe/confirm/(\S+)/")
 
