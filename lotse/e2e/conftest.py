@@ -67,7 +67,8 @@ def browser() -> Iterator[Any]:
 
 
 class PageProblems:
-    """Collects CSP violations and JavaScript errors seen by a page."""
+    """Collects CSP violations, JavaScript errors and server errors (5xx, also of a background
+    poll) seen by a page."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
@@ -79,6 +80,10 @@ class PageProblems:
 
     def page_error(self, error: Any) -> None:
         self.messages.append(f"JS error: {error}")
+
+    def response(self, response: Any) -> None:
+        if response.status >= 500:
+            self.messages.append(f"{response.status} {response.request.method} {response.url}")
 
 
 @pytest.fixture
@@ -95,6 +100,7 @@ def new_page(browser: Any, request: Any) -> Iterator[Any]:
         page = context.new_page()
         page.on("console", problems.console)
         page.on("pageerror", problems.page_error)
+        page.on("response", problems.response)
         return page
 
     yield make
@@ -126,13 +132,23 @@ def axe_check(page: Any, context: str = "") -> None:
         raise AssertionError("\n".join(lines))
 
 
+# Playwright's screenshots may still leave an empty `style=""` attribute behind; htmx copies
+# the attributes of an element with the same id onto its replacement while it settles, and
+# setting a style attribute from script breaks the CSP (style-src 'self'). The pages themselves
+# never have style attributes: remove the leftovers after every screenshot.
+_DROP_SCREENSHOT_STYLES = (
+    "() => document.querySelectorAll('[style=\"\"]')"
+    ".forEach(element => element.removeAttribute('style'))"
+)
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot as a test artefact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
-    # caret="initial": hiding the caret leaves style="" on inputs, which htmx would copy when it
-    # settles a swapped element (a CSP violation that no user would cause).
+    # caret="initial": hiding the caret leaves style="" on inputs (see above).
     page.screenshot(path=str(path), full_page=True, caret="initial")
+    page.evaluate(_DROP_SCREENSHOT_STYLES)
     return path
 
 

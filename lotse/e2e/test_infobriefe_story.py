@@ -30,8 +30,7 @@ from playwright.sync_api import expect
 from lotse.accounts.roles import Role
 from lotse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from lotse.core.choices import Topic
-from lotse.e2e import conftest
-from lotse.e2e.conftest import PASSWORD, totp_device
+from lotse.e2e.conftest import PASSWORD, log_in_with_totp, settle, totp_device, visit
 from lotse.infobriefe.choices import (
     DeliveryState,
     InfobriefStatus,
@@ -63,51 +62,6 @@ UKRAINIAN_BODY = (
     "## Консультації на місці\n\n"
     "З грудня **дванадцять нових пунктів** допомагають сім'ям шукати житло.\n"
 )
-
-# See lotse/e2e/test_questions_story.py: Playwright's screenshots may leave `style=""` behind,
-# which htmx would copy onto a swapped element with the same id (a CSP violation no user
-# causes). The pages themselves never have style attributes: remove the leftovers.
-_DROP_SCREENSHOT_STYLES = (
-    "() => document.querySelectorAll('[style=\"\"]')"
-    ".forEach(element => element.removeAttribute('style'))"
-)
-
-
-@pytest.fixture
-def new_page(new_page):
-    """The shared page factory; besides CSP violations and JavaScript errors, any server
-    error (5xx) a page sees fails the test, also one of a background poll."""
-    errors = []
-
-    def make(**kwargs):
-        page = new_page(**kwargs)
-        page.on(
-            "response",
-            lambda response: (
-                errors.append(f"{response.status} {response.request.method} {response.url}")
-                if response.status >= 500
-                else None
-            ),
-        )
-        return page
-
-    yield make
-    assert errors == [], "\n".join(errors)
-
-
-def settle(page, name):
-    conftest.settle(page, name)
-    page.evaluate(_DROP_SCREENSHOT_STYLES)
-
-
-def visit(page, url, name):
-    conftest.visit(page, url, name)
-    page.evaluate(_DROP_SCREENSHOT_STYLES)
-
-
-def log_in_with_totp(page, base, email, device, name):
-    conftest.log_in_with_totp(page, base, email, device, name)
-    page.evaluate(_DROP_SCREENSHOT_STYLES)
 
 
 def in_language(page, language, direction="ltr"):

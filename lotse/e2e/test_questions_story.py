@@ -24,8 +24,15 @@ from playwright.sync_api import expect
 from lotse.accounts.roles import Role
 from lotse.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from lotse.core.choices import Topic
-from lotse.e2e import conftest
-from lotse.e2e.conftest import PASSWORD, coordinator_with_totp, totp_device
+from lotse.e2e.conftest import (
+    PASSWORD,
+    coordinator_with_totp,
+    log_in,
+    log_in_with_totp,
+    settle,
+    totp_device,
+    visit,
+)
 from lotse.notifications.models import Notification
 from lotse.questions.choices import (
     EntrySource,
@@ -43,59 +50,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT = 10_000  # ms: the longest any step may take (the live view polls every 2 s)
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-# Playwright's screenshots hide the text caret by setting `caret-color` on every input and
-# textarea and then restoring it, which leaves an empty `style=""` attribute behind. htmx
-# copies the attributes of an element with the same id onto its replacement while it settles
-# (`attributesToSettle` includes "style"), and setting a style attribute from script breaks
-# the CSP (style-src 'self'). The page itself never has style attributes: remove the leftovers.
-_DROP_SCREENSHOT_STYLES = (
-    "() => document.querySelectorAll('[style=\"\"]')"
-    ".forEach(element => element.removeAttribute('style'))"
-)
-
-
-@pytest.fixture
-def new_page(new_page):
-    """The shared page factory; besides CSP violations and JavaScript errors, any server
-    error (5xx) a page sees fails the test, also one of a background poll."""
-    errors = []
-
-    def make(**kwargs):
-        page = new_page(**kwargs)
-        page.on(
-            "response",
-            lambda response: (
-                errors.append(f"{response.status} {response.request.method} {response.url}")
-                if response.status >= 500
-                else None
-            ),
-        )
-        return page
-
-    yield make
-    assert errors == [], "\n".join(errors)
-
-
-def settle(page, name):
-    conftest.settle(page, name)
-    page.evaluate(_DROP_SCREENSHOT_STYLES)
-
-
-def visit(page, url, name):
-    conftest.visit(page, url, name)
-    page.evaluate(_DROP_SCREENSHOT_STYLES)
-
-
-def log_in(page, base, email, name):
-    conftest.log_in(page, base, email, name)
-    page.evaluate(_DROP_SCREENSHOT_STYLES)
-
-
-def log_in_with_totp(page, base, email, device, name):
-    conftest.log_in_with_totp(page, base, email, device, name)
-    page.evaluate(_DROP_SCREENSHOT_STYLES)
 
 
 def volunteer(email, **extra):
