@@ -524,47 +524,47 @@ def editor_send(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, TEMPLATE.format("send"), context)
 
 
+def _status_action(
+    request: HttpRequest, pk: int, action: Callable[..., Any], done: str
+) -> HttpResponse:
+    """Run one status change of an Infobrief the user edits; show its error or `done`."""
+    infobrief = infobrief_get_for_editor(user=request.user, pk=pk)
+    try:
+        action(actor=request.user, infobrief=infobrief)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        _show_error(request, error)
+    else:
+        messages.success(request, done)
+    return _to_detail(infobrief)
+
+
 @login_required
 @require_POST
 def editor_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Take back a scheduled Infobrief (a draft again)."""
-    infobrief = infobrief_get_for_editor(user=request.user, pk=pk)
-    try:
-        services.infobrief_unschedule(actor=request.user, infobrief=infobrief)
-    except ValidationError as error:
-        _show_error(request, error)
-    else:
-        messages.success(request, _("The Infobrief has been taken back. It is a draft again."))
-    return _to_detail(infobrief)
+    return _status_action(
+        request,
+        pk,
+        services.infobrief_unschedule,
+        _("The Infobrief has been taken back. It is a draft again."),
+    )
 
 
 @login_required
 @require_POST
 def editor_pause(request: HttpRequest, pk: int) -> HttpResponse:
     """Pause a running dispatch (mails already sent stay sent)."""
-    infobrief = infobrief_get_for_editor(user=request.user, pk=pk)
-    try:
-        dispatch_services.dispatch_pause(actor=request.user, infobrief=infobrief)
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        _show_error(request, error)
-    else:
-        messages.success(request, _("The dispatch has been paused."))
-    return _to_detail(infobrief)
+    return _status_action(
+        request, pk, dispatch_services.dispatch_pause, _("The dispatch has been paused.")
+    )
 
 
 @login_required
 @require_POST
 def editor_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Resume a paused dispatch."""
-    infobrief = infobrief_get_for_editor(user=request.user, pk=pk)
-    try:
-        dispatch_services.dispatch_resume(actor=request.user, infobrief=infobrief)
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        _show_error(request, error)
-    else:
-        messages.success(request, _("The dispatch goes on."))
-    return _to_detail(infobrief)
+    return _status_action(
+        request, pk, dispatch_services.dispatch_resume, _("The dispatch goes on.")
+    )
