@@ -229,7 +229,9 @@ def _detail_response(request: Request, pk: int, code: int = 200) -> Response:
     if infobrief.status in DISPATCHING or infobrief.status == InfobriefStatus.SENT:
         context["progress"] = dispatch_selectors.infobrief_progress(infobrief=infobrief)
     if infobrief.status == InfobriefStatus.SENT:
-        context["figures"] = dispatch_selectors.infobrief_figures(infobrief=infobrief)
+        context["figures"] = dispatch_selectors.infobrief_figures(
+            infobrief=infobrief, progress=context["progress"]
+        )
     return Response(InfobriefDetailSerializer(infobrief, context=context).data, status=code)
 
 

@@ -234,7 +234,7 @@ def _progress_context(request: HttpRequest, infobrief: Infobrief) -> dict[str, A
         "started": started,
         "progress": progress,
         "done": progress.done if progress else 0,
-        "figures": dispatch_selectors.infobrief_figures(infobrief=infobrief)
+        "figures": dispatch_selectors.infobrief_figures(infobrief=infobrief, progress=progress)
         if infobrief.status == InfobriefStatus.SENT
         else None,
         "polling": infobrief.status in POLLING or _is_due(infobrief),
